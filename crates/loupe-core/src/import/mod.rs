@@ -1,0 +1,215 @@
+//! Importers: one module per format behind the [`Importer`] trait, chosen by content, never by file name.
+
+pub(crate) mod json;
+pub mod otlp_json;
+
+use crate::builder::Builder;
+use crate::error::ImportError;
+use crate::model::{SourceId, TraceSet};
+use crate::warning::WarningCode;
+use std::io::Read;
+
+/// One input file as an importer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// Name for messages.
+    pub name: &'a str,
+    /// Content, decompressed.
+    pub bytes: &'a [u8],
+}
+
+/// A trace format.
+pub trait Importer: Sync + std::fmt::Debug {
+    /// Short name, as used in reports (`otlp-json`).
+    fn format(&self) -> &'static str;
+
+    /// Whether `bytes` look like this format. `Err` says why not, for the message listing what was tried.
+    fn sniff(&self, bytes: &[u8]) -> Result<(), String>;
+
+    /// Reads every span it can into `builder`. Problems that leave spans readable become warnings;
+    /// an `Err` means the rest of the file could not be read (spans read before it are kept).
+    fn import(&self, input: &Input<'_>, builder: &mut Builder) -> Result<(), ImportError>;
+}
+
+/// Every importer, most specific first.
+pub fn importers() -> &'static [&'static dyn Importer] {
+    &[&otlp_json::OtlpJson]
+}
+
+/// Size limits that protect the tab and the process from hostile files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input accepted, in bytes, before decompression.
+    pub max_file_bytes: usize,
+    /// Largest decompressed size of a gzip input, in bytes.
+    pub max_decompressed_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // wasm32 cannot address more than 4 GiB; native callers may raise these.
+        let max = if cfg!(target_pointer_width = "32") {
+            2 << 30
+        } else {
+            8 << 30
+        };
+        Limits {
+            max_file_bytes: max,
+            max_decompressed_bytes: max,
+        }
+    }
+}
+
+/// What one file contributed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSummary {
+    /// The file's id in the set.
+    pub source: SourceId,
+    /// The importer that read it.
+    pub format: &'static str,
+    /// Spans read from it.
+    pub span_count: u32,
+}
+
+/// Loads files one after another into one set; spans of one trace join across files.
+#[derive(Debug, Default)]
+pub struct Loader {
+    builder: Builder,
+    limits: Limits,
+}
+
+impl Loader {
+    /// A loader with default limits.
+    pub fn new() -> Self {
+        Loader::default()
+    }
+
+    /// A loader with the given limits.
+    pub fn with_limits(limits: Limits) -> Self {
+        Loader {
+            builder: Builder::default(),
+            limits,
+        }
+    }
+
+    /// Continues from a finished set, to add more files to it.
+    pub fn from_set(set: TraceSet, limits: Limits) -> Self {
+        Loader {
+            builder: Builder::from_set(set),
+            limits,
+        }
+    }
+
+    /// Reads one file. On error nothing of that file is kept and everything loaded before stays.
+    pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) -> Result<FileSummary, ImportError> {
+        let (bytes, compressed_len) = self.decompress(name, bytes)?;
+        let start = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .ok_or_else(|| ImportError::Empty {
+                file: name.to_owned(),
+            })?;
+        let head = &bytes[start..];
+        let mut tried = Vec::new();
+        let mut chosen = None;
+        for imp in importers() {
+            match imp.sniff(head) {
+                Ok(()) => {
+                    chosen = Some(*imp);
+                    break;
+                }
+                Err(why) => tried.push((imp.format(), why)),
+            }
+        }
+        let Some(importer) = chosen else {
+            return Err(ImportError::Unrecognized {
+                file: name.to_owned(),
+                tried,
+            });
+        };
+        let cp = self.builder.checkpoint();
+        let source = self
+            .builder
+            .begin_source(name, importer.format(), compressed_len);
+        let result = importer.import(
+            &Input {
+                name,
+                bytes: &bytes,
+            },
+            &mut self.builder,
+        );
+        if let Err(e) = result {
+            if self.builder.current_span_count() == 0 {
+                self.builder.rollback(cp, source);
+                return Err(e);
+            }
+            let kept = self.builder.current_span_count();
+            self.builder.warn(WarningCode::Truncated, || {
+                format!("{e}; the {kept} spans read before this point were kept")
+            });
+        }
+        self.builder.set_source_bytes(source, bytes);
+        Ok(FileSummary {
+            source,
+            format: importer.format(),
+            span_count: self.builder.current_span_count(),
+        })
+    }
+
+    fn decompress(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(Vec<u8>, Option<usize>), ImportError> {
+        if bytes.len() > self.limits.max_file_bytes {
+            return Err(ImportError::Limit {
+                file: name.to_owned(),
+                message: format!(
+                    "the file is {} bytes, over the limit of {} bytes; raise the limit or split the file",
+                    bytes.len(),
+                    self.limits.max_file_bytes
+                ),
+            });
+        }
+        if !bytes.starts_with(&[0x1f, 0x8b]) {
+            return Ok((bytes, None));
+        }
+        let compressed_len = bytes.len();
+        // The gzip trailer holds the size mod 2^32: a hint for the allocation, never trusted beyond the limit.
+        let hint = bytes
+            .get(bytes.len().saturating_sub(4)..)
+            .and_then(|t| <[u8; 4]>::try_from(t).ok())
+            .map_or(0, |t| u32::from_le_bytes(t) as usize)
+            .min(self.limits.max_decompressed_bytes);
+        let mut out = Vec::with_capacity(hint.max(compressed_len));
+        let limit = self.limits.max_decompressed_bytes as u64;
+        let mut reader = flate2::read::MultiGzDecoder::new(&bytes[..]).take(limit + 1);
+        reader
+            .read_to_end(&mut out)
+            .map_err(|e| ImportError::Gzip {
+                file: name.to_owned(),
+                message: e.to_string(),
+            })?;
+        if out.len() as u64 > limit {
+            return Err(ImportError::Limit {
+                file: name.to_owned(),
+                message: format!(
+                    "it decompresses to more than {limit} bytes, the limit; raise the limit to open it"
+                ),
+            });
+        }
+        Ok((out, Some(compressed_len)))
+    }
+
+    /// Links the trees and returns the set.
+    pub fn finish(self) -> TraceSet {
+        self.builder.finish()
+    }
+}
+
+/// Loads a single file into a set.
+pub fn load(name: &str, bytes: Vec<u8>) -> Result<TraceSet, ImportError> {
+    let mut loader = Loader::new();
+    loader.add_file(name, bytes)?;
+    Ok(loader.finish())
+}
