@@ -779,12 +779,12 @@ mod tests {
     fn record_sizes_stay_small() {
         // A million spans must fit comfortably: keep the hot records compact.
         assert!(
-            std::mem::size_of::<Span>() <= 144,
+            size_of::<Span>() <= 144,
             "{}",
-            std::mem::size_of::<Span>()
+            size_of::<Span>()
         );
-        assert!(std::mem::size_of::<Attr>() <= 24);
-        assert!(std::mem::size_of::<Value>() <= 16);
+        assert!(size_of::<Attr>() <= 24);
+        assert!(size_of::<Value>() <= 16);
     }
 
     #[test]

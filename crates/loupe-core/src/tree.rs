@@ -356,3 +356,88 @@ mod tests {
         assert_eq!(set.spans()[0].subtree_end, n as u32);
     }
 }
+
+#[cfg(test)]
+mod props {
+    use crate::builder::{Builder, NewSpan};
+    use crate::id::{SpanId, TraceId};
+    use crate::model::TreeFlags;
+    use proptest::prelude::*;
+
+    /// Random spans in up to 3 traces with random (often missing, duplicate or cyclic) parent links.
+    fn spans() -> impl Strategy<Value = Vec<(u8, u8, Option<u8>, u16, u16)>> {
+        prop::collection::vec(
+            (0u8..3, 0u8..40, prop::option::of(0u8..48), 0u16..1000, 0u16..100),
+            0..120,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn tree_invariants_hold(input in spans()) {
+            let mut b = Builder::default();
+            b.begin_source("prop", "test", None);
+            for (i, &(t, id, parent, start, len)) in input.iter().enumerate() {
+                let name = b.intern(&format!("s{i}"));
+                let mut s = NewSpan::new(TraceId::from_u128(u128::from(t)), SpanId::from_u64(u64::from(id)), name);
+                s.parent_id = parent.map(|p| SpanId::from_u64(u64::from(p)));
+                s.start_unix_ns = u64::from(start);
+                s.end_unix_ns = u64::from(start) + u64::from(len);
+                b.add_span(s);
+            }
+            let set = b.finish();
+            let n = input.len();
+            // Every span appears exactly once.
+            prop_assert_eq!(set.span_count(), n);
+            let mut names: Vec<&str> = set.spans().iter().map(|s| set.str(s.name)).collect();
+            names.sort_unstable();
+            names.dedup();
+            prop_assert_eq!(names.len(), n);
+            // Traces tile the span table.
+            let mut next = 0;
+            for (ti, t) in set.traces().iter().enumerate() {
+                prop_assert_eq!(t.spans.start, next);
+                next += t.spans.len;
+                for s in &set.spans()[t.spans.as_range()] {
+                    prop_assert_eq!(s.trace.0 as usize, ti);
+                }
+            }
+            prop_assert_eq!(next as usize, n);
+            for (i, s) in set.spans().iter().enumerate() {
+                // Parents come before children, one level up, in the same trace, and contain them.
+                match s.parent {
+                    Some(p) => {
+                        let ps = set.spans()[p.0 as usize];
+                        prop_assert!((p.0 as usize) < i);
+                        prop_assert_eq!(ps.depth + 1, s.depth);
+                        prop_assert_eq!(ps.trace, s.trace);
+                        prop_assert!(ps.subtree_end >= s.subtree_end);
+                        prop_assert_eq!(Some(ps.span_id), s.parent_id);
+                    }
+                    None => {
+                        prop_assert_eq!(s.depth, 0);
+                        // A top-level span is a root, an orphan, or had its cyclic link cut.
+                        prop_assert!(
+                            s.parent_id.is_none()
+                                || s.tree_flags.has(TreeFlags::ORPHAN)
+                                || s.tree_flags.has(TreeFlags::CYCLE_CUT)
+                        );
+                    }
+                }
+                prop_assert!(s.subtree_end as usize > i && s.subtree_end as usize <= n);
+                // Orphans really have no parent with that id in their trace.
+                if s.tree_flags.has(TreeFlags::ORPHAN) {
+                    let pid = s.parent_id;
+                    prop_assert!(!set.spans().iter().any(|o| o.trace == s.trace && Some(o.span_id) == pid));
+                }
+            }
+            // Siblings are ordered by start time.
+            for t in 0..set.traces().len() {
+                let tops: Vec<_> = set.top_level(crate::model::TraceIx(t as u32)).collect();
+                for w in tops.windows(2) {
+                    prop_assert!(set.spans()[w[0].0 as usize].start_unix_ns <= set.spans()[w[1].0 as usize].start_unix_ns);
+                }
+            }
+        }
+    }
+}

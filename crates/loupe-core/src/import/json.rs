@@ -159,6 +159,18 @@ impl Scalar<'_> {
         }
     }
 
+    /// The text of a string, number or boolean; `None` for null, arrays and objects.
+    pub(crate) fn literal(&self) -> Option<String> {
+        match self {
+            Scalar::Str(s) => Some(s.to_string()),
+            Scalar::U64(v) => Some(v.to_string()),
+            Scalar::I64(v) => Some(v.to_string()),
+            Scalar::F64(v) => Some(v.to_string()),
+            Scalar::Bool(v) => Some(v.to_string()),
+            Scalar::Null | Scalar::Complex => None,
+        }
+    }
+
     /// A short description for messages: `a string "abc"`, `the number 5`, `an object`.
     pub(crate) fn describe(&self) -> String {
         match self {

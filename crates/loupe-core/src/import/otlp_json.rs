@@ -396,11 +396,11 @@ impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
     }
 }
 
+/// A string field: strings as they are, numbers and booleans as their JSON text, anything else empty.
 fn interned(b: &mut Builder, s: &Scalar<'_>) -> Sym {
-    match s {
-        Scalar::Str(t) => b.intern(t),
-        Scalar::Null => Sym::EMPTY,
-        other => b.intern(&other.describe()),
+    match s.literal() {
+        Some(t) => b.intern(&t),
+        None => Sym::EMPTY,
     }
 }
 
@@ -453,6 +453,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
         let mut span_id: Option<Scalar<'de>> = None;
         let mut parent_id: Option<Scalar<'de>> = None;
         let (mut start, mut end, mut kind) = (None, None, None);
+        let mut bad_status: Option<String> = None;
         while let Some(k) = map.next_key::<SpanField>()? {
             match k {
                 SpanField::TraceId => trace_id = Some(map.next_value()?),
@@ -471,9 +472,10 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                 SpanField::Links => s.links = map.next_value_seed(LinkList(&mut *ctx))?,
                 SpanField::DroppedLinks => s.dropped[2] = count(&map.next_value()?),
                 SpanField::Status => {
-                    let (code, message) = map.next_value_seed(StatusSeed(&mut *ctx))?;
+                    let (code, message, bad) = map.next_value_seed(StatusSeed(&mut *ctx))?;
                     s.status = code;
                     s.status_message = message;
+                    bad_status = bad;
                 }
                 SpanField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -553,6 +555,12 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                 }
             },
         };
+        if let Some(what) = bad_status {
+            let at = ctx.where_(offset);
+            ctx.b.warn(WarningCode::BadValue, || {
+                format!("span `{name}` at {at}: status code is {what}, expected 0–2 or STATUS_CODE_OK/ERROR/UNSET; taken as unset")
+            });
+        }
         s.start_unix_ns = time_field(ctx, start.as_ref(), "startTimeUnixNano", &name, offset);
         s.end_unix_ns = time_field(ctx, end.as_ref(), "endTimeUnixNano", &name, offset);
         ctx.b.add_span(s);
@@ -593,13 +601,12 @@ enum Id<const N: usize> {
 
 fn id_field<const N: usize>(s: &Scalar<'_>) -> Id<N> {
     match s {
-        Scalar::Null => Id::None,
         Scalar::Str(t) => match parse_id_text::<N>(t) {
             IdText::Empty | IdText::Zero => Id::None,
             IdText::Bytes(b) => Id::Bytes(b),
             IdText::Other => Id::Raw(t.to_string()),
         },
-        other => Id::Raw(other.describe()),
+        other => other.literal().map_or(Id::None, Id::Raw),
     }
 }
 
@@ -610,39 +617,40 @@ fields!(StatusField {
 
 struct StatusSeed<'a, 'c>(&'a mut Ctx<'c>);
 
+/// Code, message, and a description of a code that could not be read.
+type StatusParts = (StatusCode, Sym, Option<String>);
+
 impl<'de> DeserializeSeed<'de> for StatusSeed<'_, '_> {
-    type Value = (StatusCode, Sym);
+    type Value = StatusParts;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for StatusSeed<'_, '_> {
-    type Value = (StatusCode, Sym);
+    type Value = StatusParts;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Status object")
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok((StatusCode::Unset, Sym::EMPTY))
+        Ok((StatusCode::Unset, Sym::EMPTY, None))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let ctx = self.0;
-        let (mut code, mut message) = (StatusCode::Unset, Sym::EMPTY);
+        let (mut code, mut message, mut bad) = (StatusCode::Unset, Sym::EMPTY, None);
         while let Some(k) = map.next_key::<StatusField>()? {
             match k {
                 StatusField::Code => {
                     let v: Scalar<'_> = map.next_value()?;
-                    code = v
+                    match v
                         .as_i64()
                         .and_then(StatusCode::from_otlp)
                         .or_else(|| v.as_str().and_then(StatusCode::from_name))
-                        .unwrap_or_else(|| {
-                            let what = v.describe();
-                            ctx.b.warn(WarningCode::BadValue, || {
-                                format!("status code is {what}, expected 0–2 or STATUS_CODE_OK/ERROR/UNSET; taken as unset")
-                            });
-                            StatusCode::Unset
-                        });
+                    {
+                        Some(c) => code = c,
+                        None if v == Scalar::Null => {}
+                        None => bad = Some(v.describe()),
+                    }
                 }
                 StatusField::Message => message = interned(ctx.b, &map.next_value()?),
                 StatusField::Other => {
@@ -650,7 +658,7 @@ impl<'de> Visitor<'de> for StatusSeed<'_, '_> {
                 }
             }
         }
-        Ok((code, message))
+        Ok((code, message, bad))
     }
 }
 
