@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 pub const INLINE_STRING_MAX: usize = 96;
 
 /// A span as an importer hands it over.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NewSpan {
     /// Trace id.
     pub trace_id: TraceId,

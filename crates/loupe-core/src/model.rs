@@ -778,11 +778,7 @@ mod tests {
     #[test]
     fn record_sizes_stay_small() {
         // A million spans must fit comfortably: keep the hot records compact.
-        assert!(
-            size_of::<Span>() <= 144,
-            "{}",
-            size_of::<Span>()
-        );
+        assert!(size_of::<Span>() <= 144, "{}", size_of::<Span>());
         assert!(size_of::<Attr>() <= 24);
         assert!(size_of::<Value>() <= 16);
     }

@@ -367,7 +367,13 @@ mod props {
     /// Random spans in up to 3 traces with random (often missing, duplicate or cyclic) parent links.
     fn spans() -> impl Strategy<Value = Vec<(u8, u8, Option<u8>, u16, u16)>> {
         prop::collection::vec(
-            (0u8..3, 0u8..40, prop::option::of(0u8..48), 0u16..1000, 0u16..100),
+            (
+                0u8..3,
+                0u8..40,
+                prop::option::of(0u8..48),
+                0u16..1000,
+                0u16..100,
+            ),
             0..120,
         )
     }

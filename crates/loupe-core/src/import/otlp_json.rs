@@ -201,9 +201,11 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
         while let Some(k) = map.next_key::<TopField>()? {
             match k {
                 TopField::ResourceSpans => {
-                    map.next_value_seed(ResourceSpansList(&mut *self.0, ()))?
+                    map.next_value_seed(ResourceSpansList(&mut *self.0, ()))?;
                 }
-                TopField::Result => map.next_value_seed(Top(&mut *self.0))?,
+                TopField::Result => {
+                    map.next_value_seed(Top(&mut *self.0))?;
+                }
                 TopField::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -214,7 +216,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
 }
 
 struct ResourceSpansList<'a, 'c>(&'a mut Ctx<'c>, ());
-seq_visitor!(ResourceSpansList, s, |c, ()| ResourceSpansSeed(c));
+seq_visitor!(ResourceSpansList, s, ResourceSpansSeed);
 
 fields!(RsField {
     Resource => ["resource"],
@@ -222,7 +224,7 @@ fields!(RsField {
     SchemaUrl => ["schemaUrl", "schema_url"],
 });
 
-struct ResourceSpansSeed<'a, 'c>(&'a mut Ctx<'c>);
+struct ResourceSpansSeed<'a, 'c>(&'a mut Ctx<'c>, ());
 
 impl<'de> DeserializeSeed<'de> for ResourceSpansSeed<'_, '_> {
     type Value = ();
@@ -249,7 +251,9 @@ impl<'de> Visitor<'de> for ResourceSpansSeed<'_, '_> {
                     resource.dropped_attrs = dropped;
                     resource.service_name = ctx.b.service_name_of(attrs);
                 }
-                RsField::ScopeSpans => map.next_value_seed(ScopeSpansList(&mut *ctx, ix))?,
+                RsField::ScopeSpans => {
+                    map.next_value_seed(ScopeSpansList(&mut *ctx, ix))?;
+                }
                 RsField::SchemaUrl => {
                     let s: Scalar<'_> = map.next_value()?;
                     resource.schema_url = s.as_str().map_or(Sym::EMPTY, |s| ctx.b.intern(s));
@@ -308,7 +312,7 @@ fn count(s: &Scalar<'_>) -> u32 {
 }
 
 struct ScopeSpansList<'a, 'c>(&'a mut Ctx<'c>, ResourceIx);
-seq_visitor!(ScopeSpansList, s, |c, r| ScopeSpansSeed(c, r));
+seq_visitor!(ScopeSpansList, s, ScopeSpansSeed);
 
 fields!(SsField {
     Scope => ["scope", "instrumentationLibrary", "instrumentation_library"],
@@ -338,7 +342,9 @@ impl<'de> Visitor<'de> for ScopeSpansSeed<'_, '_> {
         while let Some(k) = map.next_key::<SsField>()? {
             match k {
                 SsField::Scope => scope = map.next_value_seed(ScopeSeed(&mut *ctx))?,
-                SsField::Spans => map.next_value_seed(SpanList(&mut *ctx, (self.1, ix)))?,
+                SsField::Spans => {
+                    map.next_value_seed(SpanList(&mut *ctx, (self.1, ix)))?;
+                }
                 SsField::SchemaUrl => {
                     let s: Scalar<'_> = map.next_value()?;
                     schema_url = s.as_str().map_or(Sym::EMPTY, |s| ctx.b.intern(s));
@@ -405,7 +411,7 @@ fn interned(b: &mut Builder, s: &Scalar<'_>) -> Sym {
 }
 
 struct SpanList<'a, 'c>(&'a mut Ctx<'c>, (ResourceIx, ScopeIx));
-seq_visitor!(SpanList, s, |c, rs| SpanSeed(c, rs));
+seq_visitor!(SpanList, s, SpanSeed);
 
 fields!(SpanField {
     TraceId => ["traceId", "trace_id"],

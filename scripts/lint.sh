@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# House rules: formatting, clippy (native and wasm32), and a pure core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "lint: cargo fmt --check"
+cargo fmt --all -- --check
+echo "lint: clippy (native, all targets)"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "lint: loupe-core builds and passes clippy for wasm32"
+cargo clippy -p loupe-core --target wasm32-unknown-unknown -- -D warnings
+
+echo "lint: loupe-core depends on no browser, wasm-bindgen or CLI crate"
+bad=$(cargo tree -p loupe-core -e normal --prefix none | grep -E '^(wasm-bindgen|web-sys|js-sys|leptos|clap|gloo)[ -]' | sort -u || true)
+if [ -n "$bad" ]; then
+  echo "lint: loupe-core must stay pure, but depends on: $bad" >&2
+  exit 1
+fi
+
+echo "lint: loupe-core does no I/O, threads or clock reads"
+impure=$(grep -rnE 'std::fs|std::thread|std::net|Instant::|SystemTime|std::env::' crates/loupe-core/src || true)
+if [ -n "$impure" ]; then
+  echo "lint: loupe-core must not use files, threads, clocks or the environment:" >&2
+  echo "$impure" >&2
+  exit 1
+fi
+echo "lint: all checks hold"
