@@ -126,7 +126,11 @@ pub fn value_text(set: &TraceSet, v: Value) -> String {
 pub fn dump(set: &TraceSet) -> String {
     let mut out = String::new();
     for s in set.sources() {
-        let _ = writeln!(out, "file {} ({}, {} spans)", s.name, s.format, s.span_count);
+        let _ = writeln!(
+            out,
+            "file {} ({}, {} spans)",
+            s.name, s.format, s.span_count
+        );
     }
     for w in set.warnings() {
         let _ = writeln!(out, "warning[{}] {}", w.code.as_str(), w.message);
@@ -189,7 +193,12 @@ pub fn dump(set: &TraceSet) -> String {
                 }
             );
             for a in span.attrs() {
-                let _ = writeln!(out, "{pad}  {} = {}", set.str(a.key), value_text(set, a.value));
+                let _ = writeln!(
+                    out,
+                    "{pad}  {} = {}",
+                    set.str(a.key),
+                    value_text(set, a.value)
+                );
             }
             for e in set.events(r.events) {
                 let attrs: Vec<String> = set
@@ -223,4 +232,11 @@ pub fn dump(set: &TraceSet) -> String {
         }
     }
     out
+}
+
+/// The `loupe.analysis/1` report of a set, with default options.
+pub fn report(set: &TraceSet) -> loupe_core::report::AnalysisReport {
+    let analysis =
+        loupe_core::analysis::Analysis::run(set, &loupe_core::analysis::Options::default());
+    loupe_core::report::AnalysisReport::build(set, &analysis)
 }

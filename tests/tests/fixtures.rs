@@ -1,4 +1,4 @@
-//! Every fixture under `tests/fixtures/otlp/{valid,invalid}` goes through the importers and is
+//! Every fixture under `tests/fixtures/<format>/{valid,invalid}` goes through the importers and is
 //! snapshotted whole (spans, attributes, events, links, warnings, or the error).
 
 use loupe_tests::{dump, files_in, fixtures_dir};
@@ -12,12 +12,19 @@ fn snapshot_name(path: &Path) -> String {
     rel.to_string_lossy().replace(['/', '\\', '.'], "__")
 }
 
+/// Every `<format>/valid` and `<format>/invalid` folder, sorted.
 fn fixture_dirs() -> Vec<(std::path::PathBuf, bool)> {
-    let base = fixtures_dir();
-    vec![
-        (base.join("otlp/valid"), true),
-        (base.join("otlp/invalid"), false),
-    ]
+    let mut formats: Vec<_> = std::fs::read_dir(fixtures_dir())
+        .expect("tests/fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("valid").is_dir() || p.join("invalid").is_dir())
+        .collect();
+    formats.sort();
+    formats
+        .into_iter()
+        .flat_map(|f| [(f.join("valid"), true), (f.join("invalid"), false)])
+        .filter(|(d, _)| d.is_dir())
+        .collect()
 }
 
 #[test]
@@ -31,7 +38,11 @@ fn every_fixture_matches_its_snapshot() {
         for path in files_in(&dir) {
             seen += 1;
             let bytes = std::fs::read(&path).expect("read fixture");
-            let name = path.file_name().expect("file name").to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
             let text = match loupe_core::load(&name, bytes) {
                 Ok(set) => {
                     if valid {
@@ -56,7 +67,10 @@ fn every_fixture_matches_its_snapshot() {
                 }
                 Err(e) => {
                     assert!(!valid, "{name}: valid fixture failed: {e}");
-                    assert!(e.to_string().starts_with(&name), "errors name the file: {e}");
+                    assert!(
+                        e.to_string().starts_with(&name),
+                        "errors name the file: {e}"
+                    );
                     format!("error: {e}\n")
                 }
             };
@@ -80,7 +94,11 @@ fn no_unreferenced_snapshots() {
     };
     let mut stale = Vec::new();
     for entry in entries {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if name.ends_with(".snap.new") || name.ends_with(".pending-snap") {
             stale.push(format!("{name} (unreviewed; run `cargo insta review`)"));
         } else if name.ends_with(".snap") && !expected.contains(&name) {

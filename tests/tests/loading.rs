@@ -1,7 +1,6 @@
 //! Loading behaviour across files: traces join across files, gzip is found by its magic bytes, and a
 //! file that fails leaves everything loaded before it untouched.
 
-use loupe_core::report::AnalysisReport;
 use loupe_core::{ImportError, Loader, WarningCode};
 use loupe_tests::{dump, fixtures_dir};
 use std::io::Write;
@@ -24,16 +23,26 @@ fn spans_of_one_trace_join_across_files() {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 3);
     let mut loader = Loader::new();
-    loader.add_file("part-a.json", lines[0].as_bytes().to_vec()).expect("a");
     loader
-        .add_file("part-b.jsonl", format!("{}\n{}\n", lines[1], lines[2]).into_bytes())
+        .add_file("part-a.json", lines[0].as_bytes().to_vec())
+        .expect("a");
+    loader
+        .add_file(
+            "part-b.jsonl",
+            format!("{}\n{}\n", lines[1], lines[2]).into_bytes(),
+        )
         .expect("b");
     let split = loader.finish();
     assert_eq!(split.traces().len(), 1);
     assert_eq!(split.span_count(), 3);
     assert!(split.warnings().is_empty(), "{:?}", split.warnings());
     let joined = loupe_core::load("whole.jsonl", whole).expect("whole");
-    let strip = |s: String| s.lines().filter(|l| !l.starts_with("file ")).collect::<Vec<_>>().join("\n");
+    let strip = |s: String| {
+        s.lines()
+            .filter(|l| !l.starts_with("file "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     assert_eq!(strip(dump(&split)), strip(dump(&joined)));
     // Each span remembers its file.
     let sources: Vec<u32> = split.spans().iter().map(|s| s.origin.source.0).collect();
@@ -47,8 +56,8 @@ fn gzip_is_detected_by_content_not_name() {
     let b = loupe_core::load("no-extension", gzip(&plain)).expect("gzip");
     assert_eq!(a.span_count(), b.span_count());
     assert_eq!(
-        AnalysisReport::build(&a).traces,
-        AnalysisReport::build(&b).traces
+        loupe_tests::report(&a).traces,
+        loupe_tests::report(&b).traces
     );
     assert!(b.sources()[0].compressed_len.is_some());
     // Long strings of gzip input point into the decompressed bytes and decode the same.
@@ -78,7 +87,10 @@ fn a_failed_file_leaves_the_loaded_ones_alone() {
     let err = loader
         .add_file("bad.json", fixture("otlp/invalid/not-json.json"))
         .expect_err("bad");
-    let ImportError::Syntax { file, line, column, .. } = &err else {
+    let ImportError::Syntax {
+        file, line, column, ..
+    } = &err
+    else {
         panic!("{err:?}")
     };
     assert_eq!((file.as_str(), *line), ("bad.json", 3));
@@ -86,9 +98,15 @@ fn a_failed_file_leaves_the_loaded_ones_alone() {
     let err = loader
         .add_file("other.json", fixture("otlp/invalid/no-resource-spans.json"))
         .expect_err("unrecognized");
-    assert!(err.to_string().contains("otlp-json"), "says what was tried: {err}");
+    assert!(
+        err.to_string().contains("otlp-json"),
+        "says what was tried: {err}"
+    );
     loader
-        .add_file("more.jsonl", fixture("otlp/valid/collector-file-exporter.jsonl"))
+        .add_file(
+            "more.jsonl",
+            fixture("otlp/valid/collector-file-exporter.jsonl"),
+        )
         .expect("more");
     let set = loader.finish();
     assert_eq!(set.sources().len(), 2, "failed files are not listed");
@@ -102,16 +120,32 @@ fn a_failed_file_leaves_the_loaded_ones_alone() {
 #[test]
 fn a_finished_set_takes_more_files() {
     let mut loader = Loader::new();
-    let lines = String::from_utf8(fixture("otlp/valid/collector-file-exporter.jsonl")).expect("utf8");
+    let lines =
+        String::from_utf8(fixture("otlp/valid/collector-file-exporter.jsonl")).expect("utf8");
     let lines: Vec<&str> = lines.lines().filter(|l| !l.trim().is_empty()).collect();
-    loader.add_file("a.json", lines[1].as_bytes().to_vec()).expect("child first");
+    loader
+        .add_file("a.json", lines[1].as_bytes().to_vec())
+        .expect("child first");
     let first = loader.finish();
-    assert_eq!(first.warnings().iter().filter(|w| w.code == WarningCode::Orphan).count(), 1);
+    assert_eq!(
+        first
+            .warnings()
+            .iter()
+            .filter(|w| w.code == WarningCode::Orphan)
+            .count(),
+        1
+    );
     let mut loader = Loader::from_set(first, loupe_core::Limits::default());
-    loader.add_file("b.json", lines[0].as_bytes().to_vec()).expect("parent later");
+    loader
+        .add_file("b.json", lines[0].as_bytes().to_vec())
+        .expect("parent later");
     let set = loader.finish();
     assert_eq!(set.span_count(), 2);
-    assert!(set.warnings().is_empty(), "the orphan found its parent: {:?}", set.warnings());
+    assert!(
+        set.warnings().is_empty(),
+        "the orphan found its parent: {:?}",
+        set.warnings()
+    );
     assert_eq!(set.spans()[1].depth, 1);
 }
 
@@ -132,7 +166,8 @@ fn truncated_file_keeps_what_came_before() {
 
 #[test]
 fn bad_lines_are_skipped_and_named() {
-    let set = loupe_core::load("lines.jsonl", fixture("otlp/invalid/bad-lines.jsonl")).expect("load");
+    let set =
+        loupe_core::load("lines.jsonl", fixture("otlp/invalid/bad-lines.jsonl")).expect("load");
     assert_eq!(set.span_count(), 2);
     let bad: Vec<_> = set
         .warnings()
@@ -149,7 +184,10 @@ fn bad_lines_are_skipped_and_named() {
 
 #[test]
 fn empty_and_whitespace_files_are_clear_errors() {
-    for (name, bytes) in [("empty.json", Vec::new()), ("blank.json", b"  \n\t\n".to_vec())] {
+    for (name, bytes) in [
+        ("empty.json", Vec::new()),
+        ("blank.json", b"  \n\t\n".to_vec()),
+    ] {
         let err = loupe_core::load(name, bytes).expect_err("empty");
         assert!(matches!(err, ImportError::Empty { .. }), "{err}");
         assert!(err.to_string().contains("empty"), "{err}");
@@ -169,6 +207,11 @@ fn size_limits_are_enforced() {
     assert!(matches!(err, ImportError::Limit { .. }), "{err}");
     let bomb = gzip(&vec![b' '; 10_000]);
     assert!(bomb.len() <= 100);
-    let err = loader.add_file("bomb.gz", bomb).expect_err("decompression limit");
-    assert!(err.to_string().contains("decompresses to more than"), "{err}");
+    let err = loader
+        .add_file("bomb.gz", bomb)
+        .expect_err("decompression limit");
+    assert!(
+        err.to_string().contains("decompresses to more than"),
+        "{err}"
+    );
 }

@@ -1,7 +1,6 @@
 //! Traces written by real OpenTelemetry SDKs (see tests/fixtures/sdk): Loupe's import must agree with
 //! what the emitting program recorded about the spans it created (the `.expected.json` sidecars).
 
-use loupe_core::report::AnalysisReport;
 use loupe_tests::fixtures_dir;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -51,11 +50,15 @@ fn sdk_output_matches_what_the_sdk_created() {
             Err(loupe_core::ImportError::Unrecognized { .. }) => continue,
             Err(e) => panic!("{e}"),
         };
-        let expected: Expected =
-            serde_json::from_slice(&std::fs::read(&sidecar).expect("sidecar")).expect("sidecar json");
-        let report = AnalysisReport::build(&set);
+        let expected: Expected = serde_json::from_slice(&std::fs::read(&sidecar).expect("sidecar"))
+            .expect("sidecar json");
+        let report = loupe_tests::report(&set);
         assert_eq!(set.span_count(), expected.span_count, "{name}: span count");
-        assert_eq!(report.traces.len(), expected.trace_count, "{name}: trace count");
+        assert_eq!(
+            report.traces.len(),
+            expected.trace_count,
+            "{name}: trace count"
+        );
         let mut roots: Vec<Root> = report
             .traces
             .iter()
@@ -70,8 +73,11 @@ fn sdk_output_matches_what_the_sdk_created() {
         let mut want = expected.roots.clone();
         want.sort();
         assert_eq!(roots, want, "{name}: roots and their durations");
-        let mut services: Vec<String> =
-            report.traces.iter().flat_map(|t| t.services.clone()).collect();
+        let mut services: Vec<String> = report
+            .traces
+            .iter()
+            .flat_map(|t| t.services.clone())
+            .collect();
         services.sort();
         services.dedup();
         let mut want_services = expected.services.clone();

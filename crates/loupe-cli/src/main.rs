@@ -1,9 +1,13 @@
 //! `loupe`: analyse agent traces from the command line and in CI pipelines.
 
+mod convert;
+mod lint;
 mod render;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use loupe_core::analysis::pricing::{PriceTable, Prices};
+use loupe_core::analysis::{Analysis, Options};
 use loupe_core::report::AnalysisReport;
 use loupe_core::{Loader, TraceSet};
 use std::io::{Read, Write};
@@ -30,10 +34,15 @@ enum Command {
         /// Tree lines shown per trace in text output.
         #[arg(long, default_value_t = 40)]
         max_lines: usize,
-        /// Trace files (OTLP JSON or JSON Lines, optionally gzip); `-` reads standard input.
+        /// A price file in LiteLLM's JSON format; its models override the built-in prices.
+        #[arg(long, value_name = "FILE")]
+        prices: Option<String>,
+        /// Trace files (any format Loupe reads, optionally gzip); `-` reads standard input.
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Check traces against thresholds; exit 1 when a run breaks one (for CI pipelines).
+    Lint(lint::LintArgs),
     /// Print the span tree of every trace, with durations and error marks.
     Tree {
         /// Lines shown per trace before the rest is elided.
@@ -46,6 +55,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Load trace files (merged into one set) and write them in another format.
+    Convert(convert::ConvertArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +74,21 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Analysis options: the user's price file, if given, over the built-in prices.
+fn options(prices: Option<&str>) -> anyhow::Result<Options> {
+    let user = match prices {
+        None => None,
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
+            Some(PriceTable::from_litellm_json(&text).with_context(|| format!("{path}"))?)
+        }
+    };
+    Ok(Options {
+        prices: Prices { user },
+    })
 }
 
 /// Loads every file; reports each that cannot be read on stderr. Returns the set and whether all loaded.
@@ -104,17 +130,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Analyze {
             json,
             max_lines,
+            prices,
             files,
         } => {
+            let opts = options(prices.as_deref())?;
             let (set, ok) = load(&files);
+            let analysis = Analysis::run(&set, &opts);
             if json {
-                let report = AnalysisReport::build(&set);
+                let report = AnalysisReport::build(&set, &analysis);
                 serde_json::to_writer_pretty(&mut out, &report)?;
                 writeln!(out)?;
             } else {
-                render::analysis(&mut out, &set, max_lines)?;
+                render::analysis(&mut out, &set, &analysis, max_lines)?;
             }
             ok
+        }
+        Command::Lint(args) => {
+            let code = lint::run(&args, &mut out)?;
+            out.flush()?;
+            return Ok(code);
         }
         Command::Tree {
             max_lines,
@@ -125,6 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             render::trees(&mut out, &set, max_lines, max_children)?;
             ok
         }
+        Command::Convert(args) => convert::run(&args, &mut out)?,
     };
     out.flush()?;
     Ok(if all_ok {

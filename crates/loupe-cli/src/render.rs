@@ -1,5 +1,6 @@
 //! Text output: trace summaries and indented trees, elided so a huge trace stays readable.
 
+use loupe_core::analysis::Analysis;
 use loupe_core::model::{SpanIx, TraceIx, TreeFlags};
 use loupe_core::report::{TraceReport, TreeIssues};
 use loupe_core::{StatusCode, TraceSet};
@@ -19,8 +20,14 @@ pub fn duration(ns: u64) -> String {
     }
 }
 
-/// `loupe analyze` text: files with their warnings, then one block per trace with a short tree.
-pub fn analysis(out: &mut impl Write, set: &TraceSet, max_lines: usize) -> io::Result<()> {
+/// `loupe analyze` text: files with their warnings, then one block per trace: findings first,
+/// the critical path, tokens and cost, the audit, and a short tree.
+pub fn analysis(
+    out: &mut impl Write,
+    set: &TraceSet,
+    analysis: &Analysis,
+    max_lines: usize,
+) -> io::Result<()> {
     for (i, src) in set.sources().iter().enumerate() {
         let warnings: Vec<_> = set
             .warnings()
@@ -58,7 +65,7 @@ pub fn analysis(out: &mut impl Write, set: &TraceSet, max_lines: usize) -> io::R
     )?;
     for t in 0..set.traces().len() {
         let ix = TraceIx(t as u32);
-        let r = TraceReport::build(set, ix);
+        let r = TraceReport::build(set, analysis, ix);
         let issues = TreeIssues::of(set, ix);
         writeln!(out)?;
         writeln!(
@@ -102,7 +109,137 @@ pub fn analysis(out: &mut impl Write, set: &TraceSet, max_lines: usize) -> io::R
         if !notes.is_empty() {
             writeln!(out, "  warnings: {}", notes.join(", "))?;
         }
-        tree(out, set, ix, max_lines, 8)?;
+        trace_analysis(out, &r)?;
+        writeln!(out, "  tree (● on the critical path):")?;
+        tree(out, set, Some(analysis), ix, max_lines, 8)?;
+    }
+    Ok(())
+}
+
+fn usd(x: f64) -> String {
+    if x >= 0.01 {
+        format!("${x:.4}")
+    } else {
+        format!("${x:.6}")
+    }
+}
+
+/// Findings, critical path, tokens and cost, tools, audit.
+fn trace_analysis(out: &mut impl Write, r: &TraceReport) -> io::Result<()> {
+    if let Some(s) = &r.first_suspect {
+        writeln!(
+            out,
+            "  first suspect: {} [{}] (span {})",
+            s.name, s.kind, s.span_id
+        )?;
+    }
+    if r.anomalies.is_empty() {
+        writeln!(out, "  findings: none")?;
+    } else {
+        writeln!(out, "  findings:")?;
+        let mut sorted: Vec<_> = r.anomalies.iter().collect();
+        sorted.sort_by_key(|a| match a.severity {
+            "error" => 0,
+            "warning" => 1,
+            _ => 2,
+        });
+        for a in sorted.iter().take(20) {
+            writeln!(out, "    {:<7} {:<15} {}", a.severity, a.kind, a.message)?;
+        }
+        if sorted.len() > 20 {
+            writeln!(out, "    … {} more (see --json)", sorted.len() - 20)?;
+        }
+    }
+    if !r.critical_path.is_empty() {
+        let total: u64 = r.critical_path.iter().map(|p| p.on_path_ns).sum();
+        let mut top: Vec<_> = r.critical_path.iter().collect();
+        top.sort_by(|a, b| b.on_path_ns.cmp(&a.on_path_ns));
+        writeln!(
+            out,
+            "  critical path: {} spans, {}; where the time went:",
+            r.critical_path.len(),
+            duration(total)
+        )?;
+        for p in top.iter().take(5).filter(|p| p.on_path_ns > 0) {
+            writeln!(
+                out,
+                "    {:>5.1}%  {:>9}  {}",
+                100.0 * p.on_path_ns as f64 / total.max(1) as f64,
+                duration(p.on_path_ns),
+                one_line(&p.name, 80)
+            )?;
+        }
+    }
+    let t = &r.tokens;
+    if t.input + t.output > 0 {
+        writeln!(
+            out,
+            "  tokens: {} in ({} cached), {} out ({} reasoning); cost {}",
+            t.input,
+            t.cache_read,
+            t.output,
+            t.reasoning,
+            match r.cost_usd {
+                Some(c) => usd(c),
+                None => format!("unknown (no price for {})", r.unpriced_models.join(", ")),
+            }
+        )?;
+        writeln!(
+            out,
+            "    {:<32} {:>10} {:>10} {:>12}",
+            "model", "input", "output", "cost"
+        )?;
+        for (m, mt) in &t.by_model {
+            writeln!(
+                out,
+                "    {:<32} {:>10} {:>10} {:>12}",
+                one_line(m, 32),
+                mt.input,
+                mt.output,
+                r.cost_by_model.get(m).map_or("-".into(), |c| usd(*c))
+            )?;
+        }
+    }
+    if !r.by_tool.is_empty() {
+        writeln!(
+            out,
+            "    {:<32} {:>10} {:>10} {:>12}",
+            "tool", "calls", "errors", "time"
+        )?;
+        for (name, ts) in &r.by_tool {
+            writeln!(
+                out,
+                "    {:<32} {:>10} {:>10} {:>12}",
+                one_line(name, 32),
+                ts.calls,
+                ts.errors,
+                duration(ts.duration_ns)
+            )?;
+        }
+    }
+    let areas: Vec<String> = r
+        .audit
+        .areas
+        .iter()
+        .map(|a| match a.score {
+            Some(x) => format!("{} {:.0}%", a.area, x * 100.0),
+            None => format!("{} n/a", a.area),
+        })
+        .collect();
+    writeln!(
+        out,
+        "  audit: {:.0}% ({})",
+        r.audit.score * 100.0,
+        areas.join(", ")
+    )?;
+    for gap in r
+        .audit
+        .areas
+        .iter()
+        .flat_map(|a| a.checks.iter().filter_map(|c| c.gap.as_ref()))
+        .take(6)
+    {
+        writeln!(out, "    - {gap}")?;
     }
     Ok(())
 }
@@ -126,7 +263,7 @@ pub fn trees(
             trace.id.display(set.strings()),
             trace.spans.len
         )?;
-        tree(out, set, ix, max_lines, max_children)?;
+        tree(out, set, None, ix, max_lines, max_children)?;
     }
     Ok(())
 }
@@ -145,6 +282,7 @@ enum Item {
 fn tree(
     out: &mut impl Write,
     set: &TraceSet,
+    analysis: Option<&Analysis>,
     t: TraceIx,
     max_lines: usize,
     max_children: usize,
@@ -200,9 +338,14 @@ fn tree(
                 if s.rec.tree_flags.has(TreeFlags::DUPLICATE_ID) {
                     marks.push_str(" (duplicate span id)");
                 }
+                let dot = match analysis {
+                    Some(a) if a.on_critical_path[ix.0 as usize] => "● ",
+                    Some(_) => "  ",
+                    None => "",
+                };
                 writeln!(
                     out,
-                    "  {indent}{}  {}{marks}",
+                    "  {dot}{indent}{}  {}{marks}",
                     one_line(s.name(), 120),
                     duration(s.duration_ns())
                 )?;

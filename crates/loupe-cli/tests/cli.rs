@@ -207,7 +207,11 @@ fn human_output_and_tree() {
         "services: agent-runtime",
         "root: invoke_agent travel-planner (4.50 s, span 00f067aa0ba902b7)",
         "warnings: 1 error spans",
-        "    execute_tool search_flights  1.00 s ✗ error: upstream timed out",
+        "first suspect: execute_tool search_flights [tool_error] (span 2222222222222222)",
+        "error   tool_error      `search_flights` failed under `invoke_agent travel-planner`: error type `TimeoutError`, \"upstream timed out\"",
+        "critical path: 3 spans, 4.50 s",
+        "tokens: 1200 in (0 cached), 85 out (0 reasoning); cost $0.003850",
+        "  ●   execute_tool search_flights  1.00 s ✗ error: upstream timed out",
     ] {
         assert!(text.contains(want), "missing {want:?} in:\n{text}");
     }

@@ -3,8 +3,10 @@
 //! Pure Rust with no I/O, threads or clocks, so the same code runs natively (the CLI) and in
 //! wasm32 (the viewer). Bytes go in through [`Loader::add_file`]; a [`TraceSet`] comes out.
 
+pub mod analysis;
 mod builder;
 mod error;
+pub mod export;
 pub mod id;
 pub mod import;
 mod intern;

@@ -1,8 +1,11 @@
 //! The `loupe.analysis/1` document: what `loupe analyze --json` prints and the viewer reads.
 //! Field names are a public interface: add fields, never rename them.
 
+use crate::analysis::genai::Tokens;
+use crate::analysis::{Analysis, TraceAnalysis};
 use crate::model::{SourceId, SpanIx, TraceIx, TraceSet, TreeFlags};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Schema name and version.
 pub const SCHEMA: &str = "loupe.analysis/1";
@@ -57,6 +60,156 @@ pub struct TraceReport {
     pub roots: Vec<RootReport>,
     /// Spans whose parent is not in the set.
     pub orphans: Vec<OrphanReport>,
+    /// The critical path, root first.
+    pub critical_path: Vec<PathReport>,
+    /// Tokens of the trace's model calls (each counted once).
+    pub tokens: TokensReport,
+    /// Total cost in USD, or null when some model has no price.
+    pub cost_usd: Option<f64>,
+    /// Cost by model, for the priced ones.
+    pub cost_by_model: BTreeMap<String, f64>,
+    /// Models without a price.
+    pub unpriced_models: Vec<String>,
+    /// Tool calls by tool.
+    pub by_tool: BTreeMap<String, crate::analysis::ToolStats>,
+    /// Usage by agent.
+    pub by_agent: BTreeMap<String, AgentReport>,
+    /// Findings, most severe first within each rule's order.
+    pub anomalies: Vec<AnomalyReport>,
+    /// Where to start reading: the earliest span with a warning or worse.
+    pub first_suspect: Option<SuspectReport>,
+    /// The instrumentation audit.
+    pub audit: AuditReport,
+    /// Edges inferred from this trace to other traces.
+    pub inferred_links: Vec<LinkReport>,
+}
+
+/// One step of the critical path.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PathReport {
+    /// Span id.
+    pub span_id: String,
+    /// Name.
+    pub name: String,
+    /// Time on the path spent in this span itself.
+    pub on_path_ns: u64,
+}
+
+/// Token counts.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct TokensReport {
+    /// Input tokens (cache reads and writes included).
+    pub input: u64,
+    /// Output tokens (reasoning included).
+    pub output: u64,
+    /// Input tokens read from a cache.
+    pub cache_read: u64,
+    /// Input tokens written to a cache.
+    pub cache_creation: u64,
+    /// Reasoning tokens.
+    pub reasoning: u64,
+    /// By model.
+    pub by_model: BTreeMap<String, ModelTokens>,
+}
+
+/// Tokens of one model.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ModelTokens {
+    /// Input tokens.
+    pub input: u64,
+    /// Output tokens.
+    pub output: u64,
+    /// Cache reads.
+    pub cache_read: u64,
+    /// Reasoning tokens.
+    pub reasoning: u64,
+}
+
+/// Usage of one agent.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AgentReport {
+    /// Invocations.
+    pub invocations: u32,
+    /// Input tokens of its own model calls.
+    pub input_tokens: u64,
+    /// Output tokens of its own model calls.
+    pub output_tokens: u64,
+    /// Their cost, or null when not all are priced.
+    pub cost_usd: Option<f64>,
+}
+
+/// One finding.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AnomalyReport {
+    /// Rule id: `loop`, `tool_error`, `retry`, `truncated`, `empty_result`, `slow_outlier`,
+    /// `orphan`, `disconnected`, `outlives_parent`, `clock_skew`.
+    pub kind: &'static str,
+    /// `info`, `warning` or `error`.
+    pub severity: &'static str,
+    /// The spans it concerns.
+    pub span_ids: Vec<String>,
+    /// What happened.
+    pub message: String,
+}
+
+/// The first suspect.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SuspectReport {
+    /// Span id.
+    pub span_id: String,
+    /// Name.
+    pub name: String,
+    /// The finding's kind.
+    pub kind: &'static str,
+}
+
+/// The audit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AuditReport {
+    /// 0 to 1.
+    pub score: f64,
+    /// Areas: context, actions, signals, enforcement, why.
+    pub areas: Vec<AuditAreaReport>,
+}
+
+/// One area of the audit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AuditAreaReport {
+    /// Area name.
+    pub area: &'static str,
+    /// 0 to 1, or null when no check applies.
+    pub score: Option<f64>,
+    /// Its checks.
+    pub checks: Vec<AuditCheckReport>,
+}
+
+/// One check of the audit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AuditCheckReport {
+    /// Check name.
+    pub check: &'static str,
+    /// Steps that pass.
+    pub passed: u32,
+    /// Steps it applies to.
+    pub total: u32,
+    /// What is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<String>,
+    /// Up to 10 spans that fail it.
+    pub span_ids: Vec<String>,
+}
+
+/// An inferred edge to another trace.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkReport {
+    /// The client span (in another trace).
+    pub client_trace_id: String,
+    /// The client span.
+    pub client_span_id: String,
+    /// This trace's span that looks like its server side.
+    pub server_span_id: String,
+    /// Always true: no trace context connects them.
+    pub inferred: bool,
 }
 
 /// A root span.
@@ -82,8 +235,8 @@ pub struct OrphanReport {
 }
 
 impl AnalysisReport {
-    /// Builds the report of a set.
-    pub fn build(set: &TraceSet) -> Self {
+    /// Builds the report of a set and its analysis.
+    pub fn build(set: &TraceSet, analysis: &Analysis) -> Self {
         let files = set
             .sources()
             .iter()
@@ -104,7 +257,7 @@ impl AnalysisReport {
             })
             .collect();
         let traces = (0..set.traces().len())
-            .map(|t| TraceReport::build(set, TraceIx(t as u32)))
+            .map(|t| TraceReport::build(set, analysis, TraceIx(t as u32)))
             .collect();
         AnalysisReport {
             schema: SCHEMA,
@@ -116,7 +269,7 @@ impl AnalysisReport {
 
 impl TraceReport {
     /// Builds the report of one trace.
-    pub fn build(set: &TraceSet, t: TraceIx) -> Self {
+    pub fn build(set: &TraceSet, analysis: &Analysis, t: TraceIx) -> Self {
         let trace = &set.traces()[t.0 as usize];
         let mut services: Vec<String> = Vec::new();
         let mut seen = rustc_hash::FxHashSet::default();
@@ -145,6 +298,9 @@ impl TraceReport {
                 });
             }
         }
+        let ta: &TraceAnalysis = &analysis.traces[t.0 as usize];
+        let id = |ix: SpanIx| set.span(ix).span_id();
+        let tokens = &ta.tokens;
         TraceReport {
             trace_id: trace.id.display(set.strings()).to_string(),
             span_count: trace.spans.len,
@@ -153,8 +309,116 @@ impl TraceReport {
             services,
             roots,
             orphans,
+            critical_path: ta
+                .critical_path
+                .iter()
+                .map(|p| PathReport {
+                    span_id: id(p.span),
+                    name: set.span(p.span).name().to_owned(),
+                    on_path_ns: p.on_path_ns,
+                })
+                .collect(),
+            tokens: TokensReport {
+                input: tokens.input,
+                output: tokens.output,
+                cache_read: tokens.cache_read,
+                cache_creation: tokens.cache_creation,
+                reasoning: tokens.reasoning,
+                by_model: ta
+                    .by_model
+                    .iter()
+                    .map(|(m, t): (&String, &Tokens)| {
+                        (
+                            m.clone(),
+                            ModelTokens {
+                                input: t.input,
+                                output: t.output,
+                                cache_read: t.cache_read,
+                                reasoning: t.reasoning,
+                            },
+                        )
+                    })
+                    .collect(),
+            },
+            cost_usd: ta.cost_usd.map(round_usd),
+            cost_by_model: ta
+                .cost_by_model
+                .iter()
+                .map(|(m, c)| (m.clone(), round_usd(*c)))
+                .collect(),
+            unpriced_models: ta.unpriced_models.clone(),
+            by_tool: ta.by_tool.clone(),
+            by_agent: ta
+                .by_agent
+                .iter()
+                .map(|(a, s)| {
+                    (
+                        a.clone(),
+                        AgentReport {
+                            invocations: s.invocations,
+                            input_tokens: s.tokens.input,
+                            output_tokens: s.tokens.output,
+                            cost_usd: s.cost_usd.map(round_usd),
+                        },
+                    )
+                })
+                .collect(),
+            anomalies: ta
+                .findings
+                .iter()
+                .map(|f| AnomalyReport {
+                    kind: f.kind,
+                    severity: f.severity.as_str(),
+                    span_ids: f.spans.iter().map(|&s| id(s)).collect(),
+                    message: f.message.clone(),
+                })
+                .collect(),
+            first_suspect: ta.first_suspect.map(|(ix, fi)| SuspectReport {
+                span_id: id(ix),
+                name: set.span(ix).name().to_owned(),
+                kind: ta.findings[fi].kind,
+            }),
+            audit: AuditReport {
+                score: ta.audit.score,
+                areas: ta
+                    .audit
+                    .areas
+                    .iter()
+                    .map(|a| AuditAreaReport {
+                        area: a.area,
+                        score: a.score,
+                        checks: a
+                            .checks
+                            .iter()
+                            .map(|c| AuditCheckReport {
+                                check: c.check,
+                                passed: c.passed,
+                                total: c.total,
+                                gap: c.gap.clone(),
+                                span_ids: c.failing.iter().map(|&s| id(s)).collect(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            },
+            inferred_links: analysis
+                .inferred_links
+                .iter()
+                .filter(|l| set.span_record(l.server).trace == t)
+                .map(|l| LinkReport {
+                    client_trace_id: set.span(l.client).trace_id(),
+                    client_span_id: id(l.client),
+                    server_span_id: id(l.server),
+                    inferred: true,
+                })
+                .collect(),
         }
     }
+}
+
+/// Rounds to a millionth of a cent, so JSON output stays stable across float noise.
+fn round_usd(x: f64) -> f64 {
+    (x * 1e8).round() / 1e8
 }
 
 /// Counts of tree problems in one trace, for summaries.

@@ -1,0 +1,87 @@
+//! `loupe convert`: load trace files into one set, as `analyze` does, and write it in another format.
+
+use anyhow::Context;
+use loupe_core::TraceSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `loupe convert`.
+#[derive(clap::Args, Debug)]
+pub struct ConvertArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    to: Target,
+    /// Write to this file instead of standard output (`-` is standard output).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Trace files (any format Loupe reads, optionally gzip); `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+/// Formats Loupe writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    /// One OTLP JSON `TracesData` document.
+    OtlpJson,
+}
+
+impl Target {
+    fn name(self) -> &'static str {
+        match self {
+            Target::OtlpJson => "otlp-json",
+        }
+    }
+
+    fn write(self, set: &TraceSet, out: impl Write) -> std::io::Result<()> {
+        match self {
+            Target::OtlpJson => loupe_core::export::otlp_json::write(set, out),
+        }
+    }
+}
+
+/// Runs `loupe convert`; returns whether every input loaded (exit code 2 otherwise).
+/// Writes nothing when no input could be read at all.
+pub fn run(args: &ConvertArgs, stdout: &mut impl Write) -> anyhow::Result<bool> {
+    let (set, all_ok) = crate::load(&args.files);
+    if set.sources().is_empty() {
+        anyhow::bail!("no input could be read, so nothing was written");
+    }
+    let to = args.to;
+    match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            to.write(&set, file)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "loupe: wrote {} ({}): {} spans in {} traces from {} file(s){}",
+                path.display(),
+                to.name(),
+                set.span_count(),
+                set.traces().len(),
+                set.sources().len(),
+                warnings_note(&set)
+            );
+        }
+        None => {
+            to.write(&set, &mut *stdout)?;
+            let note = warnings_note(&set);
+            if !note.is_empty() {
+                eprintln!("loupe: converted{note}");
+            }
+        }
+    }
+    Ok(all_ok)
+}
+
+/// `; N warnings while reading (…)`, or nothing.
+fn warnings_note(set: &TraceSet) -> String {
+    match set.warnings().len() {
+        0 => String::new(),
+        n => format!(
+            "; {n} warning{} while reading the input (`loupe analyze` lists them)",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
+}

@@ -1,0 +1,229 @@
+//! `loupe convert` end to end: the output reads back as the same traces, `-o`, merging, exit codes.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn loupe(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run loupe")
+}
+
+fn fixture(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+fn temp_path(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("convert-tests");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The `traces` of `loupe analyze --json` (the `files` part names the paths, which differ).
+fn analyzed_traces(path: &str) -> Value {
+    let out = loupe(&["analyze", "--json", path]);
+    assert!(out.status.success(), "analyze {path}: {}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("analysis JSON");
+    v["traces"].clone()
+}
+
+#[test]
+fn converted_json_analyses_like_the_original() {
+    for rel in [
+        "otlp/valid/sdk-node-agent.jsonl",
+        "otlp/valid/sdk-python-agent.json",
+        "otlp/valid/snake-case-and-old-names.json",
+        "otlp/valid/base64-ids-enum-names.json",
+        "genai/openinference-agent.json",
+    ] {
+        let input = fixture(rel);
+        let out = loupe(&["convert", "--to", "otlp-json", &input]);
+        assert!(out.status.success(), "{rel}: {}", stderr(&out));
+        assert!(
+            out.stderr.is_empty(),
+            "{rel}: quiet on success: {}",
+            stderr(&out)
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+        assert!(
+            doc["resourceSpans"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty()),
+            "{rel}"
+        );
+        let converted = temp_path(&format!("{}.otlp.json", rel.replace('/', "_")));
+        std::fs::write(&converted, &out.stdout).expect("write");
+        let converted = converted.display().to_string();
+        assert_eq!(
+            analyzed_traces(&converted),
+            analyzed_traces(&input),
+            "{rel}: same traces, roots, services and orphans after conversion"
+        );
+        // Converting the converted file again changes nothing.
+        let again = loupe(&["convert", "--to", "otlp-json", &converted]);
+        assert!(again.status.success(), "{rel}: {}", stderr(&again));
+        assert_eq!(again.stdout, out.stdout, "{rel}: conversion is idempotent");
+    }
+}
+
+#[test]
+fn output_file_and_summary() {
+    let path = temp_path("out.json");
+    let p = path.display().to_string();
+    let out = loupe(&[
+        "convert",
+        &fixture("otlp/valid/agent-run-hex.json"),
+        "--to",
+        "otlp-json",
+        "-o",
+        &p,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "nothing on stdout with -o");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&p) && err.contains("3 spans in 1 traces"),
+        "{err}"
+    );
+    let doc: Value = serde_json::from_slice(&std::fs::read(&path).expect("written")).expect("JSON");
+    let span = &doc["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    assert_eq!(span["traceId"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(span["spanId"], "00f067aa0ba902b7");
+    // `-o -` is standard output.
+    let out = loupe(&[
+        "convert",
+        "--to",
+        "otlp-json",
+        "--output",
+        "-",
+        &fixture("otlp/valid/agent-run-hex.json"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout, std::fs::read(&path).expect("read"));
+}
+
+#[test]
+fn files_are_merged_into_one_document() {
+    let a = fixture("otlp/valid/agent-run-hex.json");
+    let b = fixture("otlp/valid/sdk-node-agent.jsonl");
+    let out = loupe(&["convert", "--to", "otlp-json", &a, &b]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let spans: usize = doc["resourceSpans"]
+        .as_array()
+        .expect("resourceSpans")
+        .iter()
+        .flat_map(|r| r["scopeSpans"].as_array().expect("scopeSpans"))
+        .map(|s| s["spans"].as_array().expect("spans").len())
+        .sum();
+    assert_eq!(spans, 3 + 10);
+}
+
+#[test]
+fn exit_codes_follow_analyze() {
+    // An input that cannot be read at all: 2, and the file is named.
+    let missing = temp_path("does-not-exist.json").display().to_string();
+    let path = temp_path("partial.json");
+    let out = loupe(&[
+        "convert",
+        "--to",
+        "otlp-json",
+        "-o",
+        &path.display().to_string(),
+        &fixture("otlp/valid/agent-run-hex.json"),
+        &missing,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("does-not-exist.json"),
+        "{}",
+        stderr(&out)
+    );
+    // What did load is still written.
+    let doc: Value = serde_json::from_slice(&std::fs::read(&path).expect("written")).expect("JSON");
+    assert_eq!(
+        doc["resourceSpans"][0]["scopeSpans"][0]["spans"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+
+    // Nothing readable: 2, and no output file.
+    let path = temp_path("nothing.json");
+    let out = loupe(&[
+        "convert",
+        "--to",
+        "otlp-json",
+        "-o",
+        &path.display().to_string(),
+        &fixture("otlp/invalid/not-json.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("not-json.json:3:"),
+        "names file, line and column: {err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!path.exists(), "no output file when nothing loaded");
+
+    // A partly readable file: 0, with the warnings counted on stderr.
+    let out = loupe(&[
+        "convert",
+        "--to",
+        "otlp-json",
+        &fixture("otlp/invalid/bad-lines.jsonl"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert!(serde_json::from_slice::<Value>(&out.stdout).is_ok());
+
+    // An unknown target format is a usage error naming the ones there are.
+    let out = loupe(&[
+        "convert",
+        "--to",
+        "xml",
+        &fixture("otlp/valid/agent-run-hex.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("otlp-json"), "{}", stderr(&out));
+}
+
+#[test]
+fn standard_input_is_read() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args(["convert", "--to", "otlp-json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let bytes = std::fs::read(fixture("otlp/valid/agent-run-hex.json")).expect("fixture");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&bytes)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        doc["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["name"],
+        "invoke_agent travel-planner"
+    );
+}

@@ -1,0 +1,339 @@
+//! Analyses of a loaded set: the GenAI step model, self and inclusive time, the critical path,
+//! tokens and cost rolled up by model, tool and agent, anomaly rules, the first suspect, and the
+//! instrumentation audit. The CLI and the viewer only show what this computes.
+//!
+//! **Counting usage once.** A span's tokens and reported cost count only when no span below it
+//! reports usage: when an agent span reports the total of its run and its model calls report
+//! their own, the model calls win. OpenTelemetry's `input_tokens` already include cache reads and
+//! writes, so those are never added on top.
+
+pub mod audit;
+pub mod critical_path;
+pub mod genai;
+pub mod messages;
+pub mod pricing;
+pub mod rules;
+
+use crate::model::{SpanIx, TraceIx, TraceSet};
+use genai::{Step, Tokens};
+use pricing::Prices;
+use rules::{Finding, Severity};
+use std::collections::BTreeMap;
+
+/// Settings of an analysis.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Prices (the user's table, if any, over the built-in one).
+    pub prices: Prices,
+}
+
+/// Per-tool totals.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ToolStats {
+    /// Calls.
+    pub calls: u32,
+    /// Failed calls.
+    pub errors: u32,
+    /// Summed duration.
+    pub duration_ns: u64,
+}
+
+/// Per-agent totals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentStats {
+    /// Invocations.
+    pub invocations: u32,
+    /// Tokens of the model calls it made itself (not those of sub-agents with their own span).
+    pub tokens: Tokens,
+    /// Cost of those, when every one is priced.
+    pub cost_usd: Option<f64>,
+}
+
+/// A link Loupe inferred between traces (no trace context connects them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InferredLink {
+    /// The client span (e.g. `execute_tool lookup_order`).
+    pub client: SpanIx,
+    /// The top span of the trace that looks like its server side.
+    pub server: SpanIx,
+}
+
+/// Everything known about one trace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceAnalysis {
+    /// The critical path(s), root first.
+    pub critical_path: Vec<critical_path::PathStep>,
+    /// Tokens of the trace's counted usage.
+    pub tokens: Tokens,
+    /// Tokens by model (request model, else response model).
+    pub by_model: BTreeMap<String, Tokens>,
+    /// Cost by model, when priced.
+    pub cost_by_model: BTreeMap<String, f64>,
+    /// Tool calls by tool.
+    pub by_tool: BTreeMap<String, ToolStats>,
+    /// Usage by agent (the nearest agent span above each model call).
+    pub by_agent: BTreeMap<String, AgentStats>,
+    /// Total cost in USD; `None` when some counted usage has no price.
+    pub cost_usd: Option<f64>,
+    /// Models without a price (so `cost_usd` is `None`).
+    pub unpriced_models: Vec<String>,
+    /// Findings, by rule then position.
+    pub findings: Vec<Finding>,
+    /// Index into `findings` of the first suspect: the earliest-starting span with a warning or worse.
+    pub first_suspect: Option<(SpanIx, usize)>,
+    /// The instrumentation audit.
+    pub audit: audit::Audit,
+}
+
+/// The analysis of a set.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Every span's step.
+    pub steps: Vec<Step>,
+    /// Every span's self time: its duration minus the union of its children's (clipped to it).
+    pub self_ns: Vec<u64>,
+    /// Whether a span's own usage counts (it reports usage and nothing below it does).
+    pub counts_usage: Vec<bool>,
+    /// Inclusive counted tokens (input + output) of every span's subtree.
+    pub inclusive_tokens: Vec<u64>,
+    /// Cost of every span's own counted usage (`None`: no usage, or no price).
+    pub cost_usd: Vec<Option<f64>>,
+    /// Whether a span is on a critical path.
+    pub on_critical_path: Vec<bool>,
+    /// Per trace, in trace order.
+    pub traces: Vec<TraceAnalysis>,
+    /// Edges inferred between traces.
+    pub inferred_links: Vec<InferredLink>,
+}
+
+impl Analysis {
+    /// Analyses a set.
+    pub fn run(set: &TraceSet, opts: &Options) -> Analysis {
+        let n = set.span_count();
+        let steps = genai::steps(set);
+        let spans = set.spans();
+
+        // Self time: subtract the union of children's intervals, clipped to the span.
+        let mut self_ns = vec![0u64; n];
+        for i in 0..n {
+            let s = &spans[i];
+            let (lo, hi) = (s.start_unix_ns, s.end_unix_ns.max(s.start_unix_ns));
+            let mut covered = 0u64;
+            let (mut cur_start, mut cur_end) = (0u64, 0u64);
+            let mut open = false;
+            // Children come in start order.
+            for k in set.children(SpanIx(i as u32)) {
+                let c = &spans[k.0 as usize];
+                let (a, b) = (c.start_unix_ns.max(lo), c.end_unix_ns.min(hi));
+                if b <= a {
+                    continue;
+                }
+                if open && a <= cur_end {
+                    cur_end = cur_end.max(b);
+                } else {
+                    if open {
+                        covered += cur_end - cur_start;
+                    }
+                    (cur_start, cur_end, open) = (a, b, true);
+                }
+            }
+            if open {
+                covered += cur_end - cur_start;
+            }
+            self_ns[i] = (hi - lo).saturating_sub(covered);
+        }
+
+        // Usage counts where nothing below reports usage (reverse pre-order: children first).
+        let reports = |i: usize| steps[i].tokens.any() || steps[i].reported_cost_usd.is_some();
+        let mut below = vec![false; n];
+        let mut counts_usage = vec![false; n];
+        let mut inclusive_tokens = vec![0u64; n];
+        for i in (0..n).rev() {
+            counts_usage[i] = reports(i) && !below[i];
+            if counts_usage[i] {
+                inclusive_tokens[i] += steps[i].tokens.total();
+            }
+            if let Some(p) = spans[i].parent {
+                let p = p.0 as usize;
+                below[p] |= below[i] || reports(i);
+                inclusive_tokens[p] += inclusive_tokens[i];
+            }
+        }
+
+        // Cost of each counted span: as reported, else priced.
+        let mut cost_usd = vec![None; n];
+        let mut unpriced: Vec<Option<String>> = vec![None; n];
+        for i in 0..n {
+            if !counts_usage[i] {
+                continue;
+            }
+            let st = &steps[i];
+            if let Some(c) = st.reported_cost_usd {
+                cost_usd[i] = Some(c);
+            } else if st.tokens.any() {
+                let model = set.str(st.model());
+                match opts.prices.lookup(model, set.str(st.provider)) {
+                    Some((_, price)) => cost_usd[i] = Some(price.cost(&st.tokens)),
+                    None => {
+                        unpriced[i] = Some(if model.is_empty() {
+                            "(no model name)".to_owned()
+                        } else {
+                            model.to_owned()
+                        });
+                    }
+                }
+            }
+        }
+
+        let mut on_critical_path = vec![false; n];
+        let cx = rules::Context::new(set, &steps);
+        let mut traces = Vec::with_capacity(set.traces().len());
+        let mut inferred_links = Vec::new();
+        for t in 0..set.traces().len() {
+            let trace = TraceIx(t as u32);
+            let range = set.traces()[t].spans.as_range();
+            let critical_path = critical_path::of_trace(set, trace);
+            for p in &critical_path {
+                on_critical_path[p.span.0 as usize] = true;
+            }
+            let mut ta = TraceAnalysis {
+                critical_path,
+                tokens: Tokens::default(),
+                by_model: BTreeMap::new(),
+                cost_by_model: BTreeMap::new(),
+                by_tool: BTreeMap::new(),
+                by_agent: BTreeMap::new(),
+                cost_usd: Some(0.0),
+                unpriced_models: Vec::new(),
+                findings: Vec::new(),
+                first_suspect: None,
+                audit: audit::Audit {
+                    score: 0.0,
+                    areas: Vec::new(),
+                },
+            };
+            // Nearest agent span above (or at) each span, by walking parents' answers in pre-order.
+            let mut agent_of: Vec<Option<usize>> = vec![None; range.len()];
+            for i in range.clone() {
+                let st = &steps[i];
+                let local = i - range.start;
+                agent_of[local] = if st.op.is_agent() {
+                    Some(i)
+                } else {
+                    spans[i]
+                        .parent
+                        .and_then(|p| agent_of[p.0 as usize - range.start])
+                };
+                if st.op.is_agent() {
+                    let name = agent_label(set, st);
+                    ta.by_agent
+                        .entry(name)
+                        .or_insert_with(|| AgentStats {
+                            cost_usd: Some(0.0),
+                            ..AgentStats::default()
+                        })
+                        .invocations += 1;
+                }
+                if st.op == genai::Operation::ExecuteTool {
+                    let name = match set.str(st.tool_name) {
+                        "" => "(unnamed tool)".to_owned(),
+                        t => t.to_owned(),
+                    };
+                    let e = ta.by_tool.entry(name).or_default();
+                    e.calls += 1;
+                    e.errors += u32::from(st.failed);
+                    e.duration_ns += spans[i].duration_ns();
+                }
+                if !counts_usage[i] {
+                    continue;
+                }
+                ta.tokens.add(&st.tokens);
+                let model = match set.str(st.model()) {
+                    "" => "(no model name)".to_owned(),
+                    m => m.to_owned(),
+                };
+                if st.tokens.any() {
+                    ta.by_model
+                        .entry(model.clone())
+                        .or_default()
+                        .add(&st.tokens);
+                }
+                match cost_usd[i] {
+                    Some(c) => {
+                        if let Some(total) = ta.cost_usd.as_mut() {
+                            *total += c;
+                        }
+                        *ta.cost_by_model.entry(model).or_default() += c;
+                    }
+                    None => {
+                        if let Some(m) = &unpriced[i] {
+                            ta.cost_usd = None;
+                            if !ta.unpriced_models.contains(m) {
+                                ta.unpriced_models.push(m.clone());
+                            }
+                        }
+                    }
+                }
+                if let Some(a) = agent_of[i - range.start] {
+                    let e = ta
+                        .by_agent
+                        .entry(agent_label(set, &steps[a]))
+                        .or_insert_with(|| AgentStats {
+                            cost_usd: Some(0.0),
+                            ..AgentStats::default()
+                        });
+                    e.tokens.add(&st.tokens);
+                    e.cost_usd = match (e.cost_usd, cost_usd[i]) {
+                        (Some(x), Some(c)) => Some(x + c),
+                        _ => None,
+                    };
+                }
+            }
+            ta.findings = rules::check_trace(&cx, trace);
+            for f in &ta.findings {
+                if f.kind == "disconnected" && f.spans.len() == 2 {
+                    inferred_links.push(InferredLink {
+                        server: f.spans[0],
+                        client: f.spans[1],
+                    });
+                }
+            }
+            ta.first_suspect = ta
+                .findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.severity >= Severity::Warning)
+                .flat_map(|(fi, f)| f.spans.iter().map(move |&s| (s, fi)))
+                .filter(|(s, _)| range.contains(&(s.0 as usize)))
+                .min_by_key(|&(s, fi)| (spans[s.0 as usize].start_unix_ns, s.0, fi));
+            // Cost is derivable when it is reported or the model has a price.
+            let priced = |ix: SpanIx| {
+                let st = &steps[ix.0 as usize];
+                st.reported_cost_usd.is_some()
+                    || opts
+                        .prices
+                        .lookup(set.str(st.model()), set.str(st.provider))
+                        .is_some()
+            };
+            ta.audit = audit::audit(set, &steps, trace, &priced);
+            traces.push(ta);
+        }
+        Analysis {
+            steps,
+            self_ns,
+            counts_usage,
+            inclusive_tokens,
+            cost_usd,
+            on_critical_path,
+            traces,
+            inferred_links,
+        }
+    }
+}
+
+fn agent_label(set: &TraceSet, st: &Step) -> String {
+    match set.str(st.agent_name) {
+        "" => "(unnamed agent)".to_owned(),
+        a => a.to_owned(),
+    }
+}
