@@ -2,19 +2,23 @@
 //! conventions, usage counted once, costs, the critical path, and snapshots of the analysis of every
 //! analysis fixture and every real-SDK run.
 
+use loupe_core::TraceSet;
 use loupe_core::analysis::genai::Operation;
 use loupe_core::analysis::messages::{Part, transcript};
 use loupe_core::analysis::{Analysis, Options};
 use loupe_core::model::SpanIx;
 use loupe_core::report::AnalysisReport;
-use loupe_core::TraceSet;
 use loupe_tests::{corpus_dir, fixtures_dir};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn load(path: &Path) -> TraceSet {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = path.file_name().expect("name").to_string_lossy().into_owned();
+    let name = path
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
     loupe_core::load(&name, bytes).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -26,7 +30,11 @@ fn analysis_fixture(rel: &str) -> (TraceSet, Analysis, AnalysisReport) {
 }
 
 fn kinds(r: &AnalysisReport) -> BTreeSet<&'static str> {
-    r.traces.iter().flat_map(|t| &t.anomalies).map(|a| a.kind).collect()
+    r.traces
+        .iter()
+        .flat_map(|t| &t.anomalies)
+        .map(|a| a.kind)
+        .collect()
 }
 
 /// The names of the spans a rule's findings concern, in order.
@@ -35,7 +43,12 @@ fn flagged(set: &TraceSet, a: &Analysis, kind: &str) -> Vec<Vec<String>> {
         .iter()
         .flat_map(|t| &t.findings)
         .filter(|f| f.kind == kind)
-        .map(|f| f.spans.iter().map(|&s| set.span(s).name().to_owned()).collect())
+        .map(|f| {
+            f.spans
+                .iter()
+                .map(|&s| set.span(s).name().to_owned())
+                .collect()
+        })
         .collect()
 }
 
@@ -55,20 +68,34 @@ const RULES: &[&str] = &[
 #[test]
 fn every_rule_fires_on_its_positive_fixture_and_not_on_its_negative() {
     // Every rule the engine has is covered here.
-    let engine: BTreeSet<&str> = loupe_core::analysis::rules::rules().iter().map(|r| r.id()).collect();
+    let engine: BTreeSet<&str> = loupe_core::analysis::rules::rules()
+        .iter()
+        .map(|r| r.id())
+        .collect();
     assert_eq!(engine, RULES.iter().copied().collect());
     for rule in RULES {
         let (_, _, pos) = analysis_fixture(&format!("{rule}/positive.json"));
-        assert!(kinds(&pos).contains(rule), "{rule}: positive fixture gives {:?}", kinds(&pos));
+        assert!(
+            kinds(&pos).contains(rule),
+            "{rule}: positive fixture gives {:?}",
+            kinds(&pos)
+        );
         let (_, _, neg) = analysis_fixture(&format!("{rule}/negative.json"));
-        assert!(!kinds(&neg).contains(rule), "{rule}: negative fixture gives {:?}", kinds(&neg));
+        assert!(
+            !kinds(&neg).contains(rule),
+            "{rule}: negative fixture gives {:?}",
+            kinds(&neg)
+        );
     }
 }
 
 #[test]
 fn findings_name_the_right_spans_and_say_what_happened() {
     let (set, a, r) = analysis_fixture("loop/positive.json");
-    assert_eq!(flagged(&set, &a, "loop"), [vec!["execute_tool lookup_order"; 3]]);
+    assert_eq!(
+        flagged(&set, &a, "loop"),
+        [vec!["execute_tool lookup_order"; 3]]
+    );
     let msg = &r.traces[0].anomalies[0].message;
     assert_eq!(
         msg,
@@ -76,42 +103,88 @@ fn findings_name_the_right_spans_and_say_what_happened() {
     );
 
     let (set, a, _) = analysis_fixture("retry/positive.json");
-    assert_eq!(flagged(&set, &a, "retry"), [vec!["execute_tool search_hotels"; 2]]);
+    assert_eq!(
+        flagged(&set, &a, "retry"),
+        [vec!["execute_tool search_hotels"; 2]]
+    );
 
     let (set, a, _) = analysis_fixture("truncated/positive.json");
     // Both conventions: gen_ai finish reasons and OpenInference's llm.finish_reason.
-    assert_eq!(flagged(&set, &a, "truncated"), [vec!["chat gpt-4o"], vec!["ChatCompletion"]]);
+    assert_eq!(
+        flagged(&set, &a, "truncated"),
+        [vec!["chat gpt-4o"], vec!["ChatCompletion"]]
+    );
 
     let (set, a, r) = analysis_fixture("empty_result/positive.json");
-    assert_eq!(flagged(&set, &a, "empty_result"), [vec!["execute_tool search_kb", "chat gpt-4o"]]);
-    assert!(r.traces[0].anomalies[0].message.contains("returned an empty result ([])"));
+    assert_eq!(
+        flagged(&set, &a, "empty_result"),
+        [vec!["execute_tool search_kb", "chat gpt-4o"]]
+    );
+    assert!(
+        r.traces[0].anomalies[0]
+            .message
+            .contains("returned an empty result ([])")
+    );
 
     let (set, a, r) = analysis_fixture("slow_outlier/positive.json");
-    assert_eq!(flagged(&set, &a, "slow_outlier"), [vec!["execute_tool fetch_page"]]);
-    assert!(r.traces[0].anomalies[0].message.contains("took 5000 ms, 42× the median"), "{}", r.traces[0].anomalies[0].message);
+    assert_eq!(
+        flagged(&set, &a, "slow_outlier"),
+        [vec!["execute_tool fetch_page"]]
+    );
+    assert!(
+        r.traces[0].anomalies[0]
+            .message
+            .contains("took 5000 ms, 42× the median"),
+        "{}",
+        r.traces[0].anomalies[0].message
+    );
 
     let (set, a, r) = analysis_fixture("disconnected/positive.json");
-    assert_eq!(flagged(&set, &a, "disconnected"), [vec!["tools/call lookup_order", "execute_tool lookup_order"]]);
-    let server_trace = r.traces.iter().find(|t| !t.inferred_links.is_empty()).expect("inferred link");
+    assert_eq!(
+        flagged(&set, &a, "disconnected"),
+        [vec!["tools/call lookup_order", "execute_tool lookup_order"]]
+    );
+    let server_trace = r
+        .traces
+        .iter()
+        .find(|t| !t.inferred_links.is_empty())
+        .expect("inferred link");
     assert!(server_trace.inferred_links[0].inferred);
-    assert_eq!(server_trace.inferred_links[0].client_span_id, "e000000000000001");
+    assert_eq!(
+        server_trace.inferred_links[0].client_span_id,
+        "e000000000000001"
+    );
     assert_eq!(a.inferred_links.len(), 1);
 
     let (set, a, r) = analysis_fixture("clock_skew/positive.json");
-    assert_eq!(flagged(&set, &a, "clock_skew"), [vec!["POST /orders/lookup", "execute_tool lookup_order"]]);
-    let m = &r.traces[0].anomalies.iter().find(|x| x.kind == "clock_skew").expect("skew").message;
+    assert_eq!(
+        flagged(&set, &a, "clock_skew"),
+        [vec!["POST /orders/lookup", "execute_tool lookup_order"]]
+    );
+    let m = &r.traces[0]
+        .anomalies
+        .iter()
+        .find(|x| x.kind == "clock_skew")
+        .expect("skew")
+        .message;
     assert!(m.contains("starts 250 ms before"), "{m}");
     assert!(m.contains("about 300 ms behind"), "{m}");
 
     let (set, a, _) = analysis_fixture("outlives_parent/positive.json");
-    assert_eq!(flagged(&set, &a, "outlives_parent"), [vec!["execute_tool send_email", "invoke_agent support"]]);
+    assert_eq!(
+        flagged(&set, &a, "outlives_parent"),
+        [vec!["execute_tool send_email", "invoke_agent support"]]
+    );
 }
 
 #[test]
 fn first_suspect_is_the_earliest_warning_or_worse() {
     let (_, _, r) = analysis_fixture("retry/positive.json");
     let s = r.traces[0].first_suspect.as_ref().expect("suspect");
-    assert_eq!((s.span_id.as_str(), s.kind), ("e000000000000001", "tool_error"));
+    assert_eq!(
+        (s.span_id.as_str(), s.kind),
+        ("e000000000000001", "tool_error")
+    );
     let (_, _, r) = analysis_fixture("loop/negative.json");
     assert_eq!(r.traces[0].first_suspect, None);
     // Info findings (disconnected) do not make a suspect.
@@ -138,7 +211,11 @@ fn usage_is_counted_once_and_priced() {
     assert_eq!(r.traces[0].unpriced_models, ["acme-llm-7"]);
 
     let (_, _, r) = analysis_fixture("conventions/reported-cost.json");
-    assert_eq!(r.traces[0].cost_usd, Some(0.012), "reported cost is used as reported");
+    assert_eq!(
+        r.traces[0].cost_usd,
+        Some(0.012),
+        "reported cost is used as reported"
+    );
 
     // A user's price file overrides the built-in table.
     let set = load(&fixtures_dir().join("analysis/conventions/unknown-model.json"));
@@ -159,15 +236,20 @@ fn openllmetry_and_old_events_are_read() {
     let t = &r.traces[0].tokens;
     assert_eq!((t.input, t.output, t.cache_read), (120, 30, 64));
     let ops: Vec<Operation> = a.steps.iter().map(|s| s.op).collect();
-    assert_eq!(ops, [Operation::Workflow, Operation::Chat, Operation::ExecuteTool]);
-    assert_eq!(set.str(a.steps[2].tool_name), "lookup_order");
+    assert_eq!(
+        ops,
+        [Operation::Workflow, Operation::Chat, Operation::ExecuteTool]
+    );
+    assert_eq!(a.steps[2].tool_name.get(&set), "lookup_order");
     assert!(a.steps[2].tool_arguments.is_some() && a.steps[2].tool_result.is_some());
     let tr = transcript(&set, SpanIx(1));
     assert_eq!(tr.source, "openllmetry");
     assert_eq!(tr.system, [Part::Text("You are a support agent.".into())]);
     assert_eq!(tr.input.len(), 1);
     assert_eq!(tr.output[0].finish_reason.as_deref(), Some("tool_calls"));
-    assert!(matches!(&tr.output[0].parts[0], Part::ToolCall { name, .. } if name == "lookup_order"));
+    assert!(
+        matches!(&tr.output[0].parts[0], Part::ToolCall { name, .. } if name == "lookup_order")
+    );
 
     let (set, a, r) = analysis_fixture("conventions/old-message-events.json");
     let tr = transcript(&set, SpanIx(0));
@@ -177,26 +259,45 @@ fn openllmetry_and_old_events_are_read() {
     assert_eq!(tr.output[0].parts, [Part::Text("Hello!".into())]);
     assert_eq!(tr.output[0].finish_reason.as_deref(), Some("end_turn"));
     assert!(a.steps[0].has_input_messages && a.steps[0].has_output_messages);
-    assert_eq!(set.str(a.steps[0].provider), "anthropic");
-    assert!(r.traces[0].cost_usd.is_some(), "dated Claude names are priced");
+    assert_eq!(a.steps[0].provider.get(&set), "anthropic");
+    assert!(
+        r.traces[0].cost_usd.is_some(),
+        "dated Claude names are priced"
+    );
 
     // LiteLLM lists Claude 3.5 Sonnet only under cloud resellers (Bedrock, Vertex), not under
     // Anthropic itself: a reseller's price would be a guess, so the cost stays unknown.
     let prices = loupe_core::analysis::pricing::Prices::default();
-    assert!(prices.lookup("claude-3-5-sonnet-20241022", "anthropic").is_none());
-    assert!(prices.lookup("claude-sonnet-4-5-20250929", "anthropic").is_some());
+    assert!(
+        prices
+            .lookup("claude-3-5-sonnet-20241022", "anthropic")
+            .is_none()
+    );
+    assert!(
+        prices
+            .lookup("claude-sonnet-4-5-20250929", "anthropic")
+            .is_some()
+    );
 }
 
 #[test]
 fn the_three_instrumentations_agree_on_the_same_run() {
     // One run of the openai client against a local fake server, instrumented by three libraries.
     let mut seen = Vec::new();
-    for f in ["openai-v2-agent.json", "openinference-agent.json", "openllmetry-agent.json"] {
+    for f in [
+        "openai-v2-agent.json",
+        "openinference-agent.json",
+        "openllmetry-agent.json",
+    ] {
         let set = load(&fixtures_dir().join("genai").join(f));
         let a = Analysis::run(&set, &Options::default());
         let r = AnalysisReport::build(&set, &a);
         let t = &r.traces[0];
-        assert!(t.anomalies.is_empty(), "{f}: a clean run comes out clean: {:?}", t.anomalies);
+        assert!(
+            t.anomalies.is_empty(),
+            "{f}: a clean run comes out clean: {:?}",
+            t.anomalies
+        );
         let ops: Vec<&str> = a.steps.iter().map(|s| s.op.as_str()).collect();
         let models: BTreeSet<&str> = t.tokens.by_model.keys().map(String::as_str).collect();
         // Every model call has its transcript with the tool call in the first answer.
@@ -207,10 +308,21 @@ fn the_three_instrumentations_agree_on_the_same_run() {
         assert_eq!(calls.len(), 2, "{f}");
         let first = transcript(&set, calls[0]);
         assert!(
-            first.output.iter().flat_map(|m| &m.parts).any(|p| matches!(p, Part::ToolCall { name, .. } if name == "get_weather")),
+            first
+                .output
+                .iter()
+                .flat_map(|m| &m.parts)
+                .any(|p| matches!(p, Part::ToolCall { name, .. } if name == "get_weather")),
             "{f}: {first:?}"
         );
-        seen.push((f, t.tokens.input, t.tokens.output, ops, models.len(), t.critical_path.len()));
+        seen.push((
+            f,
+            t.tokens.input,
+            t.tokens.output,
+            ops,
+            models.len(),
+            t.critical_path.len(),
+        ));
     }
     for s in &seen {
         assert_eq!((s.1, s.2), (seen[0].1, seen[0].2), "same tokens: {seen:?}");
@@ -235,7 +347,10 @@ fn corpus_attribute_maps_read_the_same_call_in_both_conventions() {
     let Some(corpus) = corpus_dir() else { return };
     // The same LLM call as OpenInference and as OTel GenAI attribute maps: wrap each in a span.
     let mut steps = Vec::new();
-    for f in ["genai/openinference-attrs-llm-tool-calls.json", "genai/otel-genai-attrs-llm-tool-calls.json"] {
+    for f in [
+        "genai/openinference-attrs-llm-tool-calls.json",
+        "genai/otel-genai-attrs-llm-tool-calls.json",
+    ] {
         let map: serde_json::Map<String, serde_json::Value> =
             serde_json::from_slice(&std::fs::read(corpus.join(f)).expect("read")).expect("json");
         let attrs: Vec<serde_json::Value> = map
@@ -257,9 +372,21 @@ fn corpus_attribute_maps_read_the_same_call_in_both_conventions() {
         let a = Analysis::run(&set, &Options::default());
         let tr = transcript(&set, SpanIx(0));
         let roles: Vec<String> = tr.input.iter().map(|m| m.role.clone()).collect();
-        let tool_calls = tr.input.iter().flat_map(|m| &m.parts).filter(|p| matches!(p, Part::ToolCall { .. })).count();
+        let tool_calls = tr
+            .input
+            .iter()
+            .flat_map(|m| &m.parts)
+            .filter(|p| matches!(p, Part::ToolCall { .. }))
+            .count();
         let st = a.steps[0];
-        steps.push((st.op, st.tokens.input, st.tokens.output, roles, tool_calls, set.str(st.provider).to_owned()));
+        steps.push((
+            st.op,
+            st.tokens.input,
+            st.tokens.output,
+            roles,
+            tool_calls,
+            st.provider.get(&set).into_owned(),
+        ));
     }
     assert_eq!(steps[0].0, Operation::Chat);
     assert_eq!(steps[0].0, steps[1].0);
@@ -290,7 +417,10 @@ fn snapshot_inputs() -> Vec<PathBuf> {
         out.extend(
             loupe_tests::files_in(&base.join(dir))
                 .into_iter()
-                .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("sdk-") || dir == "genai")),
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("sdk-") || dir == "genai")
+                }),
         );
     }
     out.sort();
@@ -321,12 +451,37 @@ fn analysis_snapshots() {
 
 #[test]
 fn no_unreferenced_analysis_snapshots() {
-    let expected: BTreeSet<String> = snapshot_inputs().iter().map(|p| format!("{}.snap", snapshot_name(p))).collect();
+    let expected: BTreeSet<String> = snapshot_inputs()
+        .iter()
+        .map(|p| format!("{}.snap", snapshot_name(p)))
+        .collect();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/analysis");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
     let stale: Vec<String> = entries
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .filter(|n| !expected.contains(n))
         .collect();
     assert!(stale.is_empty(), "snapshots without an input: {stale:?}");
+}
+
+/// docs/rules.md lists every rule with its severity and its explanation, word for word.
+#[test]
+fn the_rules_document_matches_the_code() {
+    let doc = std::fs::read_to_string(loupe_tests::workspace_root().join("docs/rules.md"))
+        .expect("docs/rules.md");
+    for r in loupe_core::analysis::rules::rules() {
+        let row = format!(
+            "| `{}` | {} | {} |",
+            r.id(),
+            r.severity().as_str(),
+            r.explanation()
+        );
+        assert!(
+            doc.contains(&row),
+            "docs/rules.md lacks or differs for `{}`:\n{row}",
+            r.id()
+        );
+    }
 }

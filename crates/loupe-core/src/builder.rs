@@ -4,8 +4,8 @@ use crate::id::{SpanId, TraceId};
 use crate::intern::Sym;
 use crate::model::{
     Attr, Event, Link, Origin, Range32, Resource, ResourceIx, Scope, ScopeIx, Source, SourceId,
-    Span, SpanKind, StatusCode, TextEncoding, TextId, TextSlot, TraceIx, TraceSet, TreeFlags,
-    Value,
+    Span, SpanKind, SrcStr, StatusCode, TextEncoding, TextId, TextSlot, TraceIx, TraceSet,
+    TreeFlags, Value,
 };
 use crate::warning::{WarningCode, WarningSink};
 use rustc_hash::FxHashMap;
@@ -102,6 +102,8 @@ pub struct Builder {
     trace_map: FxHashMap<TraceId, u32>,
     pub(crate) warnings: WarningSink,
     current: SourceId,
+    /// First resource added by the current file.
+    file_first_resource: usize,
     attr_scratch: Vec<Attr>,
     value_scratch: Vec<Value>,
     event_scratch: Vec<Event>,
@@ -119,6 +121,7 @@ impl Default for Builder {
             trace_map: FxHashMap::default(),
             warnings: WarningSink::default(),
             current: SourceId(0),
+            file_first_resource: 0,
             attr_scratch: Vec::new(),
             value_scratch: Vec::new(),
             event_scratch: Vec::new(),
@@ -156,6 +159,7 @@ impl Builder {
             trace_map,
             warnings,
             current: SourceId(0),
+            file_first_resource: 0,
             attr_scratch: Vec::new(),
             value_scratch: Vec::new(),
             event_scratch: Vec::new(),
@@ -179,11 +183,13 @@ impl Builder {
             span_count: 0,
         });
         self.current = id;
+        self.file_first_resource = self.set.resources.len();
         id
     }
 
     pub(crate) fn set_source_bytes(&mut self, source: SourceId, bytes: Vec<u8>) {
         self.set.sources[source.0 as usize].bytes = bytes;
+        self.resolve_service_names();
     }
 
     /// The file being imported.
@@ -258,6 +264,23 @@ impl Builder {
             encoding,
         });
         id
+    }
+
+    /// A string value lying verbatim at `start..start + len` of the current file (`escaped`: JSON
+    /// escapes still to decode). Falls back to a text slot when it cannot be packed.
+    pub fn source_str(&mut self, start: usize, len: usize, escaped: bool) -> Value {
+        match SrcStr::new(self.current.0, start, len, escaped) {
+            Some(s) => Value::Src(s),
+            None => Value::Text(self.text_in_source(
+                start,
+                len,
+                if escaped {
+                    TextEncoding::JsonString
+                } else {
+                    TextEncoding::Utf8
+                },
+            )),
+        }
     }
 
     /// A long text that exists nowhere verbatim.
@@ -380,7 +403,8 @@ impl Builder {
         self.set.scopes[ix.0 as usize] = s;
     }
 
-    /// Finds `service.name` among attributes.
+    /// Finds `service.name` among attributes when it is already interned. A name that lies in the
+    /// input is resolved when the file's bytes are stored (see [`Builder::set_source_bytes`]).
     pub fn service_name_of(&self, attrs: Range32) -> Sym {
         let Some(key) = self.set.strings.get("service.name") else {
             return Sym::EMPTY;
@@ -393,6 +417,27 @@ impl Builder {
                 _ => None,
             })
             .unwrap_or(Sym::EMPTY)
+    }
+
+    /// Interns the `service.name` of the current file's resources whose name lies in its bytes.
+    fn resolve_service_names(&mut self) {
+        let Some(key) = self.set.strings.get("service.name") else {
+            return;
+        };
+        for i in self.file_first_resource..self.set.resources.len() {
+            let r = self.set.resources[i];
+            if !r.service_name.is_empty() {
+                continue;
+            }
+            let name = self.set.attrs[r.attrs.as_range()]
+                .iter()
+                .find(|a| a.key == key)
+                .and_then(|a| self.set.value_str(a.value))
+                .map(|c| c.into_owned());
+            if let Some(name) = name {
+                self.set.resources[i].service_name = self.set.strings.intern(&name);
+            }
+        }
     }
 
     /// Adds a span of the current file.
@@ -446,11 +491,13 @@ impl Builder {
         });
     }
 
-    /// Reserves room for about `spans` more spans (from a size estimate), so big files do not regrow.
+    /// Reserves room for about `spans` more spans (from a size estimate), so big files do not regrow
+    /// their tables step by step. What is not used is given back by [`Builder::finish`].
     pub fn reserve_spans(&mut self, spans: usize) {
         self.set.spans.reserve(spans);
-        self.set.attrs.reserve(spans * 8);
+        self.set.attrs.reserve(spans * 10);
         self.set.texts.reserve(spans * 2);
+        self.set.strings.reserve(spans * 2, spans * 48);
     }
 
     /// Links parents and children, orders everything, and returns the set.
@@ -461,6 +508,15 @@ impl Builder {
         let mut warnings = warnings;
         crate::tree::link(&mut set, &mut warnings);
         set.warnings = warnings.finish();
+        // Give back what size estimates reserved but did not use (a large realloc is a remap, not a copy).
+        set.strings.shrink_to_fit();
+        set.attrs.shrink_to_fit();
+        set.array_values.shrink_to_fit();
+        set.events.shrink_to_fit();
+        set.links.shrink_to_fit();
+        set.resources.shrink_to_fit();
+        set.scopes.shrink_to_fit();
+        set.texts.shrink_to_fit();
         set
     }
 }

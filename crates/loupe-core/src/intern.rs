@@ -116,6 +116,31 @@ impl Interner {
             + self.table.capacity() * (size_of::<u32>() + 1)
     }
 
+    /// Makes room for about `strings` more strings of `bytes` bytes in all, so a big import does not
+    /// rehash the table again and again.
+    pub fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.bytes.reserve(bytes);
+        self.ends.reserve(strings);
+        let (b, e, hasher) = (&self.bytes, &self.ends, self.hasher);
+        self.table.reserve(strings, |&i| {
+            let i = i as usize;
+            let start = if i == 0 { 0 } else { e[i - 1] };
+            hasher.hash_one(&b[start..e[i]])
+        });
+    }
+
+    /// Gives back memory reserved but not used.
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        let (b, e, hasher) = (&self.bytes, &self.ends, self.hasher);
+        self.table.shrink_to_fit(|&i| {
+            let i = i as usize;
+            let start = if i == 0 { 0 } else { e[i - 1] };
+            hasher.hash_one(&b[start..e[i]])
+        });
+    }
+
     /// Drops every string added after the first `len` (used to roll back a failed import).
     pub(crate) fn truncate(&mut self, len: usize) {
         if len >= self.ends.len() {

@@ -61,14 +61,69 @@ impl Range32 {
     }
 }
 
+/// A string that lies verbatim in an input file, packed in 64 bits: file, offset, length, and
+/// whether JSON escapes still need decoding. Attribute values are stored this way instead of being
+/// interned: no hashing while loading, and no bytes beyond the input and the 16-byte value.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct SrcStr(u64);
+
+impl SrcStr {
+    const LEN_BITS: u32 = 20;
+    const OFFSET_BITS: u32 = 33;
+    const SOURCE_BITS: u32 = 10;
+
+    /// Packs a range of a file; `None` when a field does not fit (the caller stores it another way).
+    pub fn new(source: u32, offset: usize, len: usize, escaped: bool) -> Option<SrcStr> {
+        if u64::from(source) >= 1 << Self::SOURCE_BITS
+            || offset as u64 >= 1 << Self::OFFSET_BITS
+            || len as u64 >= 1 << Self::LEN_BITS
+        {
+            return None;
+        }
+        Some(SrcStr(
+            len as u64
+                | (offset as u64) << Self::LEN_BITS
+                | u64::from(source) << (Self::LEN_BITS + Self::OFFSET_BITS)
+                | u64::from(escaped) << 63,
+        ))
+    }
+
+    /// The file.
+    pub fn source(self) -> u32 {
+        ((self.0 >> (Self::LEN_BITS + Self::OFFSET_BITS)) & ((1 << Self::SOURCE_BITS) - 1)) as u32
+    }
+
+    /// Byte offset in the file.
+    pub fn offset(self) -> usize {
+        ((self.0 >> Self::LEN_BITS) & ((1 << Self::OFFSET_BITS) - 1)) as usize
+    }
+
+    /// Length in bytes as stored.
+    pub fn len(self) -> usize {
+        (self.0 & ((1 << Self::LEN_BITS) - 1)) as usize
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether JSON escapes remain to be decoded.
+    pub fn escaped(self) -> bool {
+        self.0 >> 63 == 1
+    }
+}
+
 /// An attribute value (OpenTelemetry's AnyValue), compact and `Copy`.
 #[derive(Copy, Clone, PartialEq, Debug, Default)]
 pub enum Value {
     /// No value (an empty AnyValue).
     #[default]
     Empty,
-    /// A short string, interned.
+    /// A string, interned (names and values that exist nowhere verbatim).
     Str(Sym),
+    /// A string lying verbatim in an input file.
+    Src(SrcStr),
     /// A long string, decoded on demand.
     Text(TextId),
     /// A boolean.
@@ -574,11 +629,26 @@ impl TraceSet {
         }
     }
 
+    /// Decodes a string lying in an input file.
+    pub fn src_str(&self, s: SrcStr) -> Cow<'_, str> {
+        let bytes = self
+            .sources
+            .get(s.source() as usize)
+            .and_then(|src| src.bytes.get(s.offset()..s.offset() + s.len()))
+            .unwrap_or_default();
+        if s.escaped() {
+            decode_json_string(bytes)
+        } else {
+            String::from_utf8_lossy(bytes)
+        }
+    }
+
     /// Resolves a value for reading.
     pub fn value(&self, v: Value) -> ValueRef<'_> {
         match v {
             Value::Empty => ValueRef::Empty,
             Value::Str(s) => ValueRef::Str(Cow::Borrowed(self.str(s))),
+            Value::Src(s) => ValueRef::Str(self.src_str(s)),
             Value::Text(t) => ValueRef::Str(self.text(t)),
             Value::Bool(b) => ValueRef::Bool(b),
             Value::Int(i) => ValueRef::Int(i),
@@ -593,6 +663,7 @@ impl TraceSet {
     pub fn value_str(&self, v: Value) -> Option<Cow<'_, str>> {
         match v {
             Value::Str(s) => Some(Cow::Borrowed(self.str(s))),
+            Value::Src(s) => Some(self.src_str(s)),
             Value::Text(t) => Some(self.text(t)),
             _ => None,
         }
@@ -781,6 +852,23 @@ mod tests {
         assert!(size_of::<Span>() <= 144, "{}", size_of::<Span>());
         assert!(size_of::<Attr>() <= 24);
         assert!(size_of::<Value>() <= 16);
+    }
+
+    #[test]
+    fn source_strings_pack_and_unpack() {
+        let s = SrcStr::new(1023, (1 << 33) - 1, (1 << 20) - 1, true).expect("fits");
+        assert_eq!(
+            (s.source(), s.offset(), s.len(), s.escaped()),
+            (1023, (1 << 33) - 1, (1 << 20) - 1, true)
+        );
+        let s = SrcStr::new(3, 12, 5, false).expect("fits");
+        assert_eq!(
+            (s.source(), s.offset(), s.len(), s.escaped()),
+            (3, 12, 5, false)
+        );
+        assert!(SrcStr::new(1024, 0, 0, false).is_none());
+        assert!(SrcStr::new(0, 1 << 33, 0, false).is_none());
+        assert!(SrcStr::new(0, 0, 1 << 20, false).is_none());
     }
 
     #[test]

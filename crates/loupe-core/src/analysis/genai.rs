@@ -8,6 +8,56 @@
 
 use crate::intern::Sym;
 use crate::model::{SpanIx, StatusCode, TraceSet, Value, ValueRef};
+use std::borrow::Cow;
+
+/// A name or id of a step: an attribute's string value, or the part of the span name after its
+/// operation (`execute_tool lookup_order` → `lookup_order`) when no attribute gives it.
+///
+/// Deliberately not `PartialEq`: two texts are equal when their strings are (compare
+/// [`Text::get`]), not when they point at the same bytes.
+#[derive(Copy, Clone, Debug, Default)]
+pub enum Text {
+    /// Not known.
+    #[default]
+    Empty,
+    /// A string attribute value.
+    Value(Value),
+    /// The span name from byte `at` on.
+    NameSuffix {
+        /// The span's name.
+        name: Sym,
+        /// Where the suffix starts.
+        at: u32,
+    },
+}
+
+impl Text {
+    /// From an attribute value: strings only, and not empty ones.
+    pub fn of(v: Value) -> Text {
+        match v {
+            Value::Str(s) if s.is_empty() => Text::Empty,
+            Value::Src(s) if s.is_empty() => Text::Empty,
+            Value::Str(_) | Value::Src(_) | Value::Text(_) => Text::Value(v),
+            _ => Text::Empty,
+        }
+    }
+
+    /// Whether nothing is known.
+    pub fn is_empty(self) -> bool {
+        matches!(self, Text::Empty)
+    }
+
+    /// The text.
+    pub fn get(self, set: &TraceSet) -> Cow<'_, str> {
+        match self {
+            Text::Empty => Cow::Borrowed(""),
+            Text::Value(v) => set.value_str(v).unwrap_or_default(),
+            Text::NameSuffix { name, at } => {
+                Cow::Borrowed(set.str(name).get(at as usize..).unwrap_or(""))
+            }
+        }
+    }
+}
 
 /// What a step does.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -171,42 +221,42 @@ impl Tokens {
     }
 }
 
-/// One span seen as a step of an agent run. Strings are interned symbols of the set; values point
-/// into it, so a step is small and decoding is deferred.
-#[derive(Copy, Clone, Debug, Default, PartialEq)]
+/// One span seen as a step of an agent run. Names point into the set, so a step is small and
+/// decoding is deferred.
+#[derive(Copy, Clone, Debug, Default)]
 pub struct Step {
     /// What it does.
     pub op: Operation,
     /// Agent name (`gen_ai.agent.name`, `agent.name`, …).
-    pub agent_name: Sym,
+    pub agent_name: Text,
     /// Agent id.
-    pub agent_id: Sym,
+    pub agent_id: Text,
     /// Agent version.
-    pub agent_version: Sym,
+    pub agent_version: Text,
     /// Provider (`gen_ai.provider.name`, or the older `gen_ai.system`, `llm.provider`).
-    pub provider: Sym,
+    pub provider: Text,
     /// Requested model.
-    pub request_model: Sym,
+    pub request_model: Text,
     /// Model that answered.
-    pub response_model: Sym,
+    pub response_model: Text,
     /// Token counts as reported on this span.
     pub tokens: Tokens,
     /// Finish reasons as reported (array or string).
     pub finish_reasons: Option<Value>,
     /// Tool name.
-    pub tool_name: Sym,
+    pub tool_name: Text,
     /// Tool call id.
-    pub tool_call_id: Sym,
+    pub tool_call_id: Text,
     /// Tool arguments.
     pub tool_arguments: Option<Value>,
     /// Tool result.
     pub tool_result: Option<Value>,
     /// Conversation or session id.
-    pub conversation_id: Sym,
+    pub conversation_id: Text,
     /// End user id.
-    pub user_id: Sym,
+    pub user_id: Text,
     /// Error type (`error.type`, or the exception type of an `exception` event).
-    pub error_type: Sym,
+    pub error_type: Text,
     /// Cost in USD reported on the span (`llm.cost.total`, …).
     pub reported_cost_usd: Option<f64>,
     /// The step's stated reason, intent or hypothesis, when the trace carries one.
@@ -221,7 +271,7 @@ pub struct Step {
 
 impl Step {
     /// The model name used for prices and rollups: the request model, else the response model.
-    pub fn model(&self) -> Sym {
+    pub fn model(&self) -> Text {
         if self.request_model.is_empty() {
             self.response_model
         } else {
@@ -467,7 +517,7 @@ fn as_u64(set: &TraceSet, v: Value) -> Option<u64> {
     match v {
         Value::Int(i) => u64::try_from(i).ok(),
         Value::Double(d) if d.is_finite() && d >= 0.0 => Some(d as u64),
-        Value::Str(_) | Value::Text(_) => set.value_str(v)?.trim().parse().ok(),
+        Value::Str(_) | Value::Src(_) | Value::Text(_) => set.value_str(v)?.trim().parse().ok(),
         _ => None,
     }
 }
@@ -476,16 +526,14 @@ fn as_f64(set: &TraceSet, v: Value) -> Option<f64> {
     match v {
         Value::Int(i) => Some(i as f64),
         Value::Double(d) => Some(d),
-        Value::Str(_) | Value::Text(_) => set.value_str(v)?.trim().parse().ok(),
+        Value::Str(_) | Value::Src(_) | Value::Text(_) => set.value_str(v)?.trim().parse().ok(),
         _ => None,
     }
 }
 
-fn as_sym(v: Value) -> Sym {
-    match v {
-        Value::Str(s) => s,
-        _ => Sym::EMPTY,
-    }
+/// A value as a name, when it is a non-empty string.
+fn txt(v: Value) -> Option<Text> {
+    Some(Text::of(v)).filter(|t| !t.is_empty())
 }
 
 /// Sets `slot` only if nothing with higher priority (a smaller rank) set it.
@@ -520,7 +568,7 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
     let mut finish = (None, u8::MAX);
     let mut cost_total = None;
     let (mut cost_prompt, mut cost_completion) = (None, None);
-    let mut entity_name = Sym::EMPTY;
+    let mut entity_name = Text::Empty;
     let mut generic_in = None;
     let mut generic_out = None;
     let mut mcp = false;
@@ -584,19 +632,19 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
                 };
                 pick(&mut op, Some(o), 4);
             }
-            K::AgentName => pick(&mut agent_name, Some(as_sym(v)), 0),
-            K::AgentNameOi => pick(&mut agent_name, Some(as_sym(v)), 1),
-            K::AgentId => st.agent_id = as_sym(v),
-            K::AgentVersion => st.agent_version = as_sym(v),
-            K::Provider => pick(&mut provider, Some(as_sym(v)), 0),
-            K::System => pick(&mut provider, Some(as_sym(v)), 1),
-            K::LlmProvider => pick(&mut provider, Some(as_sym(v)), 2),
-            K::LlmSystem => pick(&mut provider, Some(as_sym(v)), 3),
-            K::RequestModel => pick(&mut req_model, Some(as_sym(v)), 0),
-            K::LlmRequestModelName => pick(&mut req_model, Some(as_sym(v)), 1),
-            K::ResponseModel => pick(&mut resp_model, Some(as_sym(v)), 0),
-            K::LlmResponseModelName => pick(&mut resp_model, Some(as_sym(v)), 1),
-            K::LlmModelName => pick(&mut resp_model, Some(as_sym(v)), 2),
+            K::AgentName => pick(&mut agent_name, txt(v), 0),
+            K::AgentNameOi => pick(&mut agent_name, txt(v), 1),
+            K::AgentId => st.agent_id = Text::of(v),
+            K::AgentVersion => st.agent_version = Text::of(v),
+            K::Provider => pick(&mut provider, txt(v), 0),
+            K::System => pick(&mut provider, txt(v), 1),
+            K::LlmProvider => pick(&mut provider, txt(v), 2),
+            K::LlmSystem => pick(&mut provider, txt(v), 3),
+            K::RequestModel => pick(&mut req_model, txt(v), 0),
+            K::LlmRequestModelName => pick(&mut req_model, txt(v), 1),
+            K::ResponseModel => pick(&mut resp_model, txt(v), 0),
+            K::LlmResponseModelName => pick(&mut resp_model, txt(v), 1),
+            K::LlmModelName => pick(&mut resp_model, txt(v), 2),
             K::InputTokens => pick(&mut input, as_u64(set, v), 0),
             K::PromptTokens => pick(&mut input, as_u64(set, v), 1),
             K::OiPromptTokens => pick(&mut input, as_u64(set, v), 2),
@@ -614,9 +662,9 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             K::OiReasoning => pick(&mut reasoning, as_u64(set, v), 2),
             K::FinishReasons => pick(&mut finish, Some(v), 0),
             K::LlmFinishReason => pick(&mut finish, Some(v), 1),
-            K::ToolName => pick(&mut tool_name, Some(as_sym(v)), 0),
-            K::ToolNameOi => pick(&mut tool_name, Some(as_sym(v)), 1),
-            K::ToolCallId => st.tool_call_id = as_sym(v),
+            K::ToolName => pick(&mut tool_name, txt(v), 0),
+            K::ToolNameOi => pick(&mut tool_name, txt(v), 1),
+            K::ToolCallId => st.tool_call_id = Text::of(v),
             K::ToolArguments => pick(&mut tool_args, Some(v), 0),
             K::ToolArgumentsOld => pick(&mut tool_args, Some(v), 1),
             K::ToolResult => pick(&mut tool_result, Some(v), 0),
@@ -625,12 +673,12 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             K::OutputValue => generic_out = Some(v),
             K::TraceloopInput => generic_in = generic_in.or(Some(v)),
             K::TraceloopOutput => generic_out = generic_out.or(Some(v)),
-            K::TraceloopEntityName => entity_name = as_sym(v),
-            K::ConversationId => pick(&mut conversation, Some(as_sym(v)), 0),
-            K::SessionId => pick(&mut conversation, Some(as_sym(v)), 1),
-            K::UserId => pick(&mut user, Some(as_sym(v)), 0),
-            K::EndUserId => pick(&mut user, Some(as_sym(v)), 1),
-            K::ErrorType => st.error_type = as_sym(v),
+            K::TraceloopEntityName => entity_name = Text::of(v),
+            K::ConversationId => pick(&mut conversation, txt(v), 0),
+            K::SessionId => pick(&mut conversation, txt(v), 1),
+            K::UserId => pick(&mut user, txt(v), 0),
+            K::EndUserId => pick(&mut user, txt(v), 1),
+            K::ErrorType => st.error_type = Text::of(v),
             K::CostTotal => cost_total = as_f64(set, v),
             K::CostPrompt => cost_prompt = as_f64(set, v),
             K::CostCompletion => cost_completion = as_f64(set, v),
@@ -665,7 +713,7 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
                 .attrs(e.attrs)
                 .iter()
                 .find(|a| Some(a.key) == keys.exception_type)
-                .map_or(Sym::EMPTY, |a| as_sym(a.value));
+                .map_or(Text::Empty, |a| Text::of(a.value));
         }
     }
 
@@ -699,7 +747,7 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             })
     };
     st.op = op.0.or_else(from_name).unwrap_or_else(|| {
-        if req_model.0.is_some_and(|s: Sym| !s.is_empty()) || input.0.is_some() {
+        if req_model.0.is_some() || input.0.is_some() {
             Operation::Chat
         } else if tool_name.0.is_some() {
             Operation::ExecuteTool
@@ -717,9 +765,9 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
         st.op = o;
     }
 
-    st.provider = provider.0.unwrap_or(Sym::EMPTY);
-    st.request_model = req_model.0.unwrap_or(Sym::EMPTY);
-    st.response_model = resp_model.0.unwrap_or(Sym::EMPTY);
+    st.provider = provider.0.unwrap_or_default();
+    st.request_model = req_model.0.unwrap_or_default();
+    st.response_model = resp_model.0.unwrap_or_default();
     let mut t = Tokens::default();
     for (slot, field, bit) in [
         (input.0, &mut t.input, Tokens::INPUT),
@@ -739,8 +787,8 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
     }
     st.tokens = t;
     st.finish_reasons = finish.0;
-    st.conversation_id = conversation.0.unwrap_or(Sym::EMPTY);
-    st.user_id = user.0.unwrap_or(Sym::EMPTY);
+    st.conversation_id = conversation.0.unwrap_or_default();
+    st.user_id = user.0.unwrap_or_default();
     st.reported_cost_usd = cost_total.or(match (cost_prompt, cost_completion) {
         (None, None) => None,
         (p, c) => Some(p.unwrap_or(0.0) + c.unwrap_or(0.0)),
@@ -749,18 +797,22 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
     st.has_output_messages |= flattened_out;
 
     // Names from the span name when attributes do not give them (`execute_tool search`, `invoke_agent planner`).
-    let suffix = name.split_once(' ').map(|(_, rest)| rest.trim());
-    st.tool_name = tool_name.0.unwrap_or(Sym::EMPTY);
-    st.agent_name = agent_name.0.unwrap_or(Sym::EMPTY);
+    let suffix = name
+        .find(' ')
+        .map(|at| Text::NameSuffix {
+            name: span.name,
+            at: (at + 1) as u32,
+        })
+        .filter(|t| !t.get(set).trim().is_empty());
+    st.tool_name = tool_name.0.unwrap_or_default();
+    st.agent_name = agent_name.0.unwrap_or_default();
     match st.op {
         Operation::ExecuteTool => {
             if st.tool_name.is_empty() {
-                st.tool_name = if !entity_name.is_empty() {
-                    entity_name
+                st.tool_name = if entity_name.is_empty() {
+                    suffix.unwrap_or_default()
                 } else {
-                    suffix
-                        .and_then(|s| set.strings().get(s))
-                        .unwrap_or(Sym::EMPTY)
+                    entity_name
                 };
             }
             st.tool_arguments = tool_args.0.or(generic_in);
@@ -768,19 +820,17 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
         }
         Operation::InvokeAgent | Operation::CreateAgent => {
             if st.agent_name.is_empty() {
-                st.agent_name = if !entity_name.is_empty() {
-                    entity_name
+                st.agent_name = if entity_name.is_empty() {
+                    suffix.unwrap_or_default()
                 } else {
-                    suffix
-                        .and_then(|s| set.strings().get(s))
-                        .unwrap_or(Sym::EMPTY)
+                    entity_name
                 };
             }
         }
         op if op.is_model_call() => {
             if st.request_model.is_empty()
                 && st.response_model.is_empty()
-                && let Some(s) = suffix.and_then(|s| set.strings().get(s))
+                && let Some(s) = suffix
             {
                 st.request_model = s;
             }

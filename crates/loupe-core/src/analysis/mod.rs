@@ -171,14 +171,14 @@ impl Analysis {
             if let Some(c) = st.reported_cost_usd {
                 cost_usd[i] = Some(c);
             } else if st.tokens.any() {
-                let model = set.str(st.model());
-                match opts.prices.lookup(model, set.str(st.provider)) {
+                let model = st.model().get(set);
+                match opts.prices.lookup(&model, &st.provider.get(set)) {
                     Some((_, price)) => cost_usd[i] = Some(price.cost(&st.tokens)),
                     None => {
                         unpriced[i] = Some(if model.is_empty() {
                             "(no model name)".to_owned()
                         } else {
-                            model.to_owned()
+                            model.into_owned()
                         });
                     }
                 }
@@ -235,9 +235,9 @@ impl Analysis {
                         .invocations += 1;
                 }
                 if st.op == genai::Operation::ExecuteTool {
-                    let name = match set.str(st.tool_name) {
-                        "" => "(unnamed tool)".to_owned(),
-                        t => t.to_owned(),
+                    let name = match st.tool_name.get(set) {
+                        t if t.is_empty() => "(unnamed tool)".to_owned(),
+                        t => t.into_owned(),
                     };
                     let e = ta.by_tool.entry(name).or_default();
                     e.calls += 1;
@@ -248,9 +248,9 @@ impl Analysis {
                     continue;
                 }
                 ta.tokens.add(&st.tokens);
-                let model = match set.str(st.model()) {
-                    "" => "(no model name)".to_owned(),
-                    m => m.to_owned(),
+                let model = match st.model().get(set) {
+                    m if m.is_empty() => "(no model name)".to_owned(),
+                    m => m.into_owned(),
                 };
                 if st.tokens.any() {
                     ta.by_model
@@ -312,7 +312,7 @@ impl Analysis {
                 st.reported_cost_usd.is_some()
                     || opts
                         .prices
-                        .lookup(set.str(st.model()), set.str(st.provider))
+                        .lookup(&st.model().get(set), &st.provider.get(set))
                         .is_some()
             };
             ta.audit = audit::audit(set, &steps, trace, &priced);
@@ -332,8 +332,8 @@ impl Analysis {
 }
 
 fn agent_label(set: &TraceSet, st: &Step) -> String {
-    match set.str(st.agent_name) {
-        "" => "(unnamed agent)".to_owned(),
-        a => a.to_owned(),
+    match st.agent_name.get(set) {
+        a if a.is_empty() => "(unnamed agent)".to_owned(),
+        a => a.into_owned(),
     }
 }

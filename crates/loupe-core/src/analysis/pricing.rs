@@ -199,10 +199,8 @@ fn strip_date(s: &str) -> String {
         t.truncate(at);
     }
     let b = t.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r)
-            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
-    };
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
     let n = b.len();
     if n > 11
         && b[n - 11] == b'-'

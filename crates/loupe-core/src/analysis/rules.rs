@@ -52,17 +52,17 @@ pub struct Context<'a> {
     /// Every span's step.
     pub steps: &'a [Step],
     /// Tool calls by tool name, across all traces (for cross-trace rules).
-    tool_calls: FxHashMap<Sym, Vec<SpanIx>>,
+    tool_calls: FxHashMap<String, Vec<SpanIx>>,
 }
 
 impl<'a> Context<'a> {
     /// Prepares the shared indexes.
     pub fn new(set: &'a TraceSet, steps: &'a [Step]) -> Self {
-        let mut tool_calls: FxHashMap<Sym, Vec<SpanIx>> = FxHashMap::default();
+        let mut tool_calls: FxHashMap<String, Vec<SpanIx>> = FxHashMap::default();
         for (i, st) in steps.iter().enumerate() {
             if st.op == Operation::ExecuteTool && !st.tool_name.is_empty() {
                 tool_calls
-                    .entry(st.tool_name)
+                    .entry(st.tool_name.get(set).into_owned())
                     .or_default()
                     .push(SpanIx(i as u32));
             }
@@ -87,8 +87,8 @@ impl<'a> Context<'a> {
         self.set.resource(s.resource).service_name
     }
 
-    fn tool(&self, ix: SpanIx) -> &str {
-        self.set.str(self.step(ix).tool_name)
+    fn tool(&self, ix: SpanIx) -> std::borrow::Cow<'_, str> {
+        self.step(ix).tool_name.get(self.set)
     }
 
     /// The parent's name for messages (`invoke_agent support`), or "the top of the trace".
@@ -234,7 +234,7 @@ impl Rule for ToolErrorRule {
             let s = cx.set.span_record(ix);
             let mut why = Vec::new();
             if !st.error_type.is_empty() {
-                why.push(format!("error type `{}`", cx.set.str(st.error_type)));
+                why.push(format!("error type `{}`", st.error_type.get(cx.set)));
             }
             let msg = cx.set.str(s.status_message);
             if !msg.is_empty() {
@@ -286,7 +286,7 @@ impl Rule for RetryRule {
                 }
                 if let Some(&again) = tools[i + 1..]
                     .iter()
-                    .find(|&&x| cx.step(x).tool_name == st.tool_name)
+                    .find(|&&x| cx.step(x).tool_name.get(cx.set) == st.tool_name.get(cx.set))
                 {
                     let (f, a) = (cx.set.span_record(failed), cx.set.span_record(again));
                     out.push(Finding {
@@ -331,14 +331,14 @@ impl Rule for LoopRule {
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
         for group in sibling_groups(cx.set, trace) {
             // The sequence of tool calls under this parent, with their (tool, canonical arguments).
-            let calls: Vec<(SpanIx, Sym, Option<String>)> = group
+            let calls: Vec<(SpanIx, String, Option<String>)> = group
                 .into_iter()
                 .filter(|&ix| cx.step(ix).op == Operation::ExecuteTool)
                 .map(|ix| {
                     let st = cx.step(ix);
                     (
                         ix,
-                        st.tool_name,
+                        st.tool_name.get(cx.set).into_owned(),
                         st.tool_arguments.map(|v| canonical_json(cx.set, v)),
                     )
                 })
@@ -358,7 +358,7 @@ impl Rule for LoopRule {
                         severity: self.severity(),
                         message: format!(
                             "`{}` was called {} times in a row with the same arguments {} {}",
-                            cx.set.str(*tool),
+                            tool,
                             j - i,
                             preview(args.as_deref().unwrap_or(""), 120),
                             cx.under(spans[0])
@@ -394,7 +394,7 @@ impl Rule for TruncatedRule {
             }
             let reasons = finish_reasons(cx.set, st);
             if let Some(r) = reasons.iter().find(|r| is_truncation(r)) {
-                let model = cx.set.str(st.model());
+                let model = st.model().get(cx.set);
                 out.push(Finding {
                     kind: self.id(),
                     severity: self.severity(),
@@ -402,7 +402,7 @@ impl Rule for TruncatedRule {
                     message: format!(
                         "`{}`{} stopped at its token limit (finish reason `{r}`{}) {}",
                         cx.name(ix),
-                        if model.is_empty() || cx.name(ix).contains(model) {
+                        if model.is_empty() || cx.name(ix).contains(model.as_ref()) {
                             String::new()
                         } else {
                             format!(" ({model})")
@@ -607,7 +607,7 @@ impl DisconnectedRule {
             return None;
         }
         cx.tool_calls
-            .get(&st.tool_name)?
+            .get(st.tool_name.get(cx.set).as_ref())?
             .iter()
             .copied()
             .filter(|&c| c != server && cx.set.span_record(c).trace != s.trace)

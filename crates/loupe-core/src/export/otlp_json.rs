@@ -32,6 +32,18 @@ pub fn write(set: &TraceSet, out: impl Write) -> io::Result<()> {
     w.out.flush()
 }
 
+/// The order spans are written in (indices into [`TraceSet::spans`]): grouped by resource, then
+/// scope, both in the order they were read; inside a group, the input order (file, then offset).
+pub(crate) fn span_order(set: &TraceSet) -> Vec<u32> {
+    let spans = set.spans();
+    let mut order: Vec<u32> = (0..spans.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| {
+        let s = &spans[i as usize];
+        (s.resource, s.scope, s.origin.source, s.origin.offset, i)
+    });
+    order
+}
+
 struct JsonOut<'a, W: Write> {
     set: &'a TraceSet,
     out: BufWriter<W>,
@@ -40,12 +52,7 @@ struct JsonOut<'a, W: Write> {
 impl<W: Write> JsonOut<'_, W> {
     fn document(&mut self) -> io::Result<()> {
         let spans = self.set.spans();
-        // Group by resource then scope; inside a group keep the input order (file, then offset).
-        let mut order: Vec<u32> = (0..spans.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| {
-            let s = &spans[i as usize];
-            (s.resource, s.scope, s.origin.source, s.origin.offset, i)
-        });
+        let order = span_order(self.set);
         self.raw("{\"resourceSpans\":[")?;
         let mut open: Option<(ResourceIx, ScopeIx)> = None;
         for &i in &order {
@@ -145,9 +152,11 @@ impl<W: Write> JsonOut<'_, W> {
         let mut first = true;
         if !res.service_name.is_empty() {
             let key = self.set.strings().get("service.name");
-            let held = attrs
-                .iter()
-                .any(|a| Some(a.key) == key && a.value == Value::Str(res.service_name));
+            let held = attrs.iter().any(|a| {
+                Some(a.key) == key
+                    && self.set.value_str(a.value).as_deref()
+                        == Some(self.set.str(res.service_name))
+            });
             if !held {
                 self.raw("{\"key\":\"service.name\",\"value\":{\"stringValue\":")?;
                 self.sym(res.service_name)?;
@@ -316,6 +325,11 @@ impl<W: Write> JsonOut<'_, W> {
             Value::Text(t) => {
                 self.raw("{\"stringValue\":")?;
                 self.string(&set.text(t))?;
+                self.raw("}")
+            }
+            Value::Src(t) => {
+                self.raw("{\"stringValue\":")?;
+                self.string(&set.src_str(t))?;
                 self.raw("}")
             }
             Value::Bool(b) => write!(self.out, "{{\"boolValue\":{b}}}"),

@@ -50,6 +50,9 @@ impl Importer for OtlpJson {
         // About 1 KB per span in typical agent traces: reserve once instead of regrowing.
         b.reserve_spans(input.bytes.len() / 1500);
         let span0 = Span0::of(input.bytes);
+        // Valid UTF-8 throughout (the usual case) lets serde_json skip validating each string:
+        // one fast pass here instead of one per string. Otherwise fall back to reading bytes.
+        let text = std::str::from_utf8(input.bytes).ok();
         if is_json_lines(input.bytes) {
             let mut first_error = None;
             let mut lines_read = 0usize;
@@ -59,8 +62,12 @@ impl Importer for OtlpJson {
                     input: span0,
                     bytes: input.bytes,
                 };
-                let mut de = serde_json::Deserializer::from_slice(line);
-                let r = Top(&mut ctx).deserialize(&mut de).and_then(|()| de.end());
+                // A line cut from valid UTF-8 text at '\n' is valid UTF-8 too: slice the text.
+                let at = line.as_ptr() as usize - input.bytes.as_ptr() as usize;
+                let r = match text.and_then(|t| t.get(at..at + line.len())) {
+                    Some(l) => parse(&mut serde_json::Deserializer::from_str(l), &mut ctx),
+                    None => parse(&mut serde_json::Deserializer::from_slice(line), &mut ctx),
+                };
                 match r {
                     Ok(()) => lines_read += 1,
                     Err(e) => {
@@ -89,34 +96,46 @@ impl Importer for OtlpJson {
                 bytes: input.bytes,
             };
             let start = input.bytes.len() - trim_start(input.bytes).len();
-            let mut de = serde_json::Deserializer::from_slice(&input.bytes[start..]);
-            Top(&mut ctx)
-                .deserialize(&mut de)
-                .and_then(|()| de.end())
-                .map_err(|e| {
-                    let (line, column) = if start == 0 {
-                        (e.line(), e.column())
-                    } else {
-                        let (l, c) = line_column(input.bytes, start);
-                        let line = l + e.line() - 1;
-                        (
-                            line,
-                            if e.line() == 1 {
-                                c + e.column() - 1
-                            } else {
-                                e.column()
-                            },
-                        )
-                    };
-                    ImportError::Syntax {
-                        file: input.name.to_owned(),
+            let r = match text.and_then(|t| t.get(start..)) {
+                Some(t) => parse(&mut serde_json::Deserializer::from_str(t), &mut ctx),
+                None => parse(
+                    &mut serde_json::Deserializer::from_slice(&input.bytes[start..]),
+                    &mut ctx,
+                ),
+            };
+            r.map_err(|e| {
+                let (line, column) = if start == 0 {
+                    (e.line(), e.column())
+                } else {
+                    let (l, c) = line_column(input.bytes, start);
+                    let line = l + e.line() - 1;
+                    (
                         line,
-                        column,
-                        message: clean_message(&e),
-                    }
-                })
+                        if e.line() == 1 {
+                            c + e.column() - 1
+                        } else {
+                            e.column()
+                        },
+                    )
+                };
+                ImportError::Syntax {
+                    file: input.name.to_owned(),
+                    line,
+                    column,
+                    message: clean_message(&e),
+                }
+            })
         }
     }
+}
+
+/// Reads one document (or one JSON Lines line) and checks nothing follows it.
+fn parse<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    ctx: &mut Ctx<'_>,
+) -> Result<(), serde_json::Error> {
+    Top(ctx).deserialize(&mut *de)?;
+    de.end()
 }
 
 /// serde_json's message without its " at line L column C" suffix (we report the position ourselves),
@@ -404,9 +423,10 @@ impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
 
 /// A string field: strings as they are, numbers and booleans as their JSON text, anything else empty.
 fn interned(b: &mut Builder, s: &Scalar<'_>) -> Sym {
-    match s.literal() {
-        Some(t) => b.intern(&t),
-        None => Sym::EMPTY,
+    match s {
+        // The common case interns the borrowed text directly, with no allocation.
+        Scalar::Str(t) => b.intern(t),
+        other => other.literal().map_or(Sym::EMPTY, |t| b.intern(&t)),
     }
 }
 
@@ -498,18 +518,18 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
             })
             .unwrap_or(0);
         s.offset = offset as u64;
-        let name = ctx.b.resolve(s.name).to_owned();
+        let name = SpanName(s.name);
         s.trace_id = match trace_id.as_ref().map(|t| id_field::<16>(t)) {
             Some(Id::Bytes(b)) => TraceId::Bytes(b),
             Some(Id::None) | None => {
-                let at = ctx.where_(offset);
+                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
                 ctx.b.warn(WarningCode::MissingField, || {
                     format!("span `{name}` at {at} has no traceId; it is kept in a trace with an empty id")
                 });
                 TraceId::Raw(Sym::EMPTY)
             }
             Some(Id::Raw(text)) => {
-                let at = ctx.where_(offset);
+                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
                 ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: traceId {text:?} is not 32 hex digits or base64 of 16 bytes; kept as given")
                 });
@@ -519,14 +539,14 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
         s.span_id = match span_id.as_ref().map(|t| id_field::<8>(t)) {
             Some(Id::Bytes(b)) => SpanId::Bytes(b),
             Some(Id::None) | None => {
-                let at = ctx.where_(offset);
+                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
                 ctx.b.warn(WarningCode::MissingField, || {
                     format!("span `{name}` at {at} has no spanId; it is kept with an empty id")
                 });
                 SpanId::Raw(Sym::EMPTY)
             }
             Some(Id::Raw(text)) => {
-                let at = ctx.where_(offset);
+                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
                 ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: spanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
                 });
@@ -537,7 +557,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
             Some(Id::Bytes(b)) => Some(SpanId::Bytes(b)),
             Some(Id::None) | None => None,
             Some(Id::Raw(text)) => {
-                let at = ctx.where_(offset);
+                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
                 ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: parentSpanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
                 });
@@ -553,7 +573,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
             {
                 Some(kind) => kind,
                 None => {
-                    let (at, what) = (ctx.where_(offset), k.describe());
+                    let (at, what, name) = (ctx.where_(offset), k.describe(), name.text(ctx.b));
                     ctx.b.warn(WarningCode::BadValue, || {
                         format!("span `{name}` at {at}: kind is {what}, expected 0–5 or a name such as SPAN_KIND_SERVER; taken as unspecified")
                     });
@@ -562,13 +582,13 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
             },
         };
         if let Some(what) = bad_status {
-            let at = ctx.where_(offset);
+            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadValue, || {
                 format!("span `{name}` at {at}: status code is {what}, expected 0–2 or STATUS_CODE_OK/ERROR/UNSET; taken as unset")
             });
         }
-        s.start_unix_ns = time_field(ctx, start.as_ref(), "startTimeUnixNano", &name, offset);
-        s.end_unix_ns = time_field(ctx, end.as_ref(), "endTimeUnixNano", &name, offset);
+        s.start_unix_ns = time_field(ctx, start.as_ref(), "startTimeUnixNano", name, offset);
+        s.end_unix_ns = time_field(ctx, end.as_ref(), "endTimeUnixNano", name, offset);
         ctx.b.add_span(s);
         Ok(())
     }
@@ -578,24 +598,34 @@ fn time_field(
     ctx: &mut Ctx<'_>,
     v: Option<&Scalar<'_>>,
     field: &str,
-    name: &str,
+    name: SpanName,
     offset: usize,
 ) -> u64 {
     match v {
         None => {
-            let at = ctx.where_(offset);
+            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::MissingField, || {
                 format!("span `{name}` at {at} has no {field}; taken as 0")
             });
             0
         }
         Some(v) => v.as_u64().unwrap_or_else(|| {
-            let (at, what) = (ctx.where_(offset), v.describe());
+            let (at, what, name) = (ctx.where_(offset), v.describe(), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadValue, || {
                 format!("span `{name}` at {at}: {field} is {what}, expected unix nanoseconds as a non-negative integer or string; taken as 0")
             });
             0
         }),
+    }
+}
+
+/// A span's name, resolved only when a warning needs it (no allocation per span).
+#[derive(Clone, Copy)]
+struct SpanName(Sym);
+
+impl SpanName {
+    fn text(self, b: &Builder) -> String {
+        b.resolve(self.0).to_owned()
     }
 }
 
