@@ -639,7 +639,11 @@ impl TraceSet {
         if s.escaped() {
             decode_json_string(bytes)
         } else {
-            String::from_utf8_lossy(bytes)
+            // Strict decoding is much faster than the lossy decoder; lossy only for bad input.
+            match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(bytes),
+            }
         }
     }
 
@@ -656,6 +660,19 @@ impl TraceSet {
             Value::Bytes(t) => ValueRef::Bytes(self.bytes(t)),
             Value::Array(r) => ValueRef::Array(self.array(r)),
             Value::KvList(r) => ValueRef::KvList(self.attrs(r)),
+        }
+    }
+
+    /// A string value's bytes as stored, before any decoding (`None` for other values).
+    pub fn value_raw_bytes(&self, v: Value) -> Option<&[u8]> {
+        match v {
+            Value::Str(s) => Some(self.str(s).as_bytes()),
+            Value::Src(s) => self
+                .sources
+                .get(s.source() as usize)
+                .and_then(|src| src.bytes.get(s.offset()..s.offset() + s.len())),
+            Value::Text(t) => Some(self.text_bytes(t).0),
+            _ => None,
         }
     }
 
@@ -818,7 +835,10 @@ impl<'a> SpanRef<'a> {
 /// Decodes the inside of a JSON string literal; borrows when there is nothing to unescape.
 pub(crate) fn decode_json_string(inner: &[u8]) -> Cow<'_, str> {
     if !inner.contains(&b'\\') {
-        return String::from_utf8_lossy(inner);
+        return match std::str::from_utf8(inner) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(inner),
+        };
     }
     let mut quoted = Vec::with_capacity(inner.len() + 2);
     quoted.push(b'"');

@@ -160,19 +160,35 @@ impl Analysis {
             }
         }
 
-        // Cost of each counted span: as reported, else priced.
+        // Cost of each counted span: as reported, else priced. Prices are looked up once per
+        // (model, provider); `price_known` says whether a model call's cost is derivable.
         let mut cost_usd = vec![None; n];
         let mut unpriced: Vec<Option<String>> = vec![None; n];
+        let mut price_known = vec![false; n];
+        let mut price_cache: rustc_hash::FxHashMap<(String, String), Option<pricing::Price>> =
+            rustc_hash::FxHashMap::default();
+        let mut price_of = |st: &Step| {
+            let key = (
+                st.model().get(set).into_owned(),
+                st.provider.get(set).into_owned(),
+            );
+            *price_cache
+                .entry(key)
+                .or_insert_with_key(|(m, p)| opts.prices.lookup(m, p).map(|(_, price)| price))
+        };
         for i in 0..n {
+            let st = &steps[i];
+            if st.op.is_model_call() {
+                price_known[i] = st.reported_cost_usd.is_some() || price_of(st).is_some();
+            }
             if !counts_usage[i] {
                 continue;
             }
-            let st = &steps[i];
             if let Some(c) = st.reported_cost_usd {
                 cost_usd[i] = Some(c);
             } else if st.tokens.any() {
                 let model = st.model().get(set);
-                match opts.prices.lookup(&model, &st.provider.get(set)) {
+                match price_of(st).map(|p| ((), p)) {
                     Some((_, price)) => cost_usd[i] = Some(price.cost(&st.tokens)),
                     None => {
                         unpriced[i] = Some(if model.is_empty() {
@@ -307,14 +323,7 @@ impl Analysis {
                 .filter(|(s, _)| range.contains(&(s.0 as usize)))
                 .min_by_key(|&(s, fi)| (spans[s.0 as usize].start_unix_ns, s.0, fi));
             // Cost is derivable when it is reported or the model has a price.
-            let priced = |ix: SpanIx| {
-                let st = &steps[ix.0 as usize];
-                st.reported_cost_usd.is_some()
-                    || opts
-                        .prices
-                        .lookup(&st.model().get(set), &st.provider.get(set))
-                        .is_some()
-            };
+            let priced = |ix: SpanIx| price_known[ix.0 as usize];
             ta.audit = audit::audit(set, &steps, trace, &priced);
             traces.push(ta);
         }

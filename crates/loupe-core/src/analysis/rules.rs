@@ -187,6 +187,17 @@ pub fn canonical_json(set: &TraceSet, v: Value) -> String {
 
 /// Whether a result is empty: `""`, `[]`, `{}`, `null`, or only whitespace.
 pub fn is_empty_result(set: &TraceSet, v: Value) -> bool {
+    // The longest empty form, `"\"\""` escaped in a string, has 6 bytes that are not whitespace:
+    // anything with more is not empty, and is rejected without decoding or parsing it.
+    if let Some(raw) = set.value_raw_bytes(v)
+        && raw
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .nth(6)
+            .is_some()
+    {
+        return false;
+    }
     matches!(
         canonical_json(set, v).as_str(),
         "\"\"" | "[]" | "{}" | "null"
@@ -330,43 +341,56 @@ impl Rule for LoopRule {
     }
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
         for group in sibling_groups(cx.set, trace) {
-            // The sequence of tool calls under this parent, with their (tool, canonical arguments).
-            let calls: Vec<(SpanIx, String, Option<String>)> = group
+            // The sequence of tool calls under this parent, with their tool names.
+            let calls: Vec<(SpanIx, String)> = group
                 .into_iter()
                 .filter(|&ix| cx.step(ix).op == Operation::ExecuteTool)
-                .map(|ix| {
-                    let st = cx.step(ix);
-                    (
-                        ix,
-                        st.tool_name.get(cx.set).into_owned(),
-                        st.tool_arguments.map(|v| canonical_json(cx.set, v)),
-                    )
-                })
+                .map(|ix| (ix, cx.step(ix).tool_name.get(cx.set).into_owned()))
                 .collect();
             let mut i = 0;
             while i < calls.len() {
-                let (_, tool, args) = &calls[i];
-                let mut j = i + 1;
-                while j < calls.len() && calls[j].1 == *tool && calls[j].2 == *args {
-                    j += 1;
+                // A run of calls of one tool; arguments are canonicalised only inside such runs.
+                let mut end = i + 1;
+                while end < calls.len() && calls[end].1 == calls[i].1 {
+                    end += 1;
                 }
-                // Arguments must be known to call two calls the same.
-                if j - i >= LOOP_MIN_CALLS && args.is_some() && !tool.is_empty() {
-                    let spans: Vec<SpanIx> = calls[i..j].iter().map(|c| c.0).collect();
-                    out.push(Finding {
-                        kind: self.id(),
-                        severity: self.severity(),
-                        message: format!(
-                            "`{}` was called {} times in a row with the same arguments {} {}",
-                            tool,
-                            j - i,
-                            preview(args.as_deref().unwrap_or(""), 120),
-                            cx.under(spans[0])
-                        ),
-                        spans,
-                    });
+                if end - i < LOOP_MIN_CALLS || calls[i].1.is_empty() {
+                    i = end;
+                    continue;
                 }
-                i = j;
+                let args: Vec<Option<String>> = calls[i..end]
+                    .iter()
+                    .map(|(ix, _)| {
+                        cx.step(*ix)
+                            .tool_arguments
+                            .map(|v| canonical_json(cx.set, v))
+                    })
+                    .collect();
+                let mut k = 0;
+                while k < args.len() {
+                    let mut j = k + 1;
+                    while j < args.len() && args[j] == args[k] {
+                        j += 1;
+                    }
+                    // Arguments must be known to call two calls the same.
+                    if j - k >= LOOP_MIN_CALLS && args[k].is_some() {
+                        let spans: Vec<SpanIx> = calls[i + k..i + j].iter().map(|c| c.0).collect();
+                        out.push(Finding {
+                            kind: self.id(),
+                            severity: self.severity(),
+                            message: format!(
+                                "`{}` was called {} times in a row with the same arguments {} {}",
+                                calls[i].1,
+                                j - k,
+                                preview(args[k].as_deref().unwrap_or(""), 120),
+                                cx.under(spans[0])
+                            ),
+                            spans,
+                        });
+                    }
+                    k = j;
+                }
+                i = end;
             }
         }
     }
