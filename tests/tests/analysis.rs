@@ -209,6 +209,13 @@ fn usage_is_counted_once_and_priced() {
     let (_, _, r) = analysis_fixture("conventions/unknown-model.json");
     assert_eq!(r.traces[0].cost_usd, None, "never a guess");
     assert_eq!(r.traces[0].unpriced_models, ["acme-llm-7"]);
+    assert_eq!(r.traces[0].warnings.len(), 1);
+    assert_eq!(r.traces[0].warnings[0].code, "unpriced_model");
+    assert!(
+        r.traces[0].warnings[0]
+            .message
+            .starts_with("no price for model `acme-llm-7` (1 call(s), 540 tokens)")
+    );
 
     let (_, _, r) = analysis_fixture("conventions/reported-cost.json");
     assert_eq!(

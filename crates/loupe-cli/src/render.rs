@@ -170,6 +170,9 @@ fn trace_analysis(out: &mut impl Write, r: &TraceReport) -> io::Result<()> {
             )?;
         }
     }
+    for w in &r.warnings {
+        writeln!(out, "  warning[{}]: {}", w.code, w.message)?;
+    }
     let t = &r.tokens;
     if t.input + t.output > 0 {
         writeln!(

@@ -70,6 +70,8 @@ pub struct TraceReport {
     pub cost_by_model: BTreeMap<String, f64>,
     /// Models without a price.
     pub unpriced_models: Vec<String>,
+    /// What the analysis could not do (`unpriced_model`, …).
+    pub warnings: Vec<WarningReport>,
     /// Tool calls by tool.
     pub by_tool: BTreeMap<String, crate::analysis::ToolStats>,
     /// Usage by agent.
@@ -347,6 +349,14 @@ impl TraceReport {
                 .map(|(m, c)| (m.clone(), round_usd(*c)))
                 .collect(),
             unpriced_models: ta.unpriced_models.clone(),
+            warnings: ta
+                .warnings
+                .iter()
+                .map(|m| WarningReport {
+                    code: "unpriced_model",
+                    message: m.clone(),
+                })
+                .collect(),
             by_tool: ta.by_tool.clone(),
             by_agent: ta
                 .by_agent

@@ -36,6 +36,8 @@ pub struct ToolStats {
     pub errors: u32,
     /// Summed duration.
     pub duration_ns: u64,
+    /// Tokens (input + output) counted inside its calls' subtrees (a tool that runs a model or an agent).
+    pub tokens: u64,
 }
 
 /// Per-agent totals.
@@ -77,6 +79,8 @@ pub struct TraceAnalysis {
     pub cost_usd: Option<f64>,
     /// Models without a price (so `cost_usd` is `None`).
     pub unpriced_models: Vec<String>,
+    /// What the analysis could not do, in words (e.g. a model without a price).
+    pub warnings: Vec<String>,
     /// Findings, by rule then position.
     pub findings: Vec<Finding>,
     /// Index into `findings` of the first suspect: the earliest-starting span with a warning or worse.
@@ -221,6 +225,7 @@ impl Analysis {
                 by_agent: BTreeMap::new(),
                 cost_usd: Some(0.0),
                 unpriced_models: Vec::new(),
+                warnings: Vec::new(),
                 findings: Vec::new(),
                 first_suspect: None,
                 audit: audit::Audit {
@@ -259,6 +264,7 @@ impl Analysis {
                     e.calls += 1;
                     e.errors += u32::from(st.failed);
                     e.duration_ns += spans[i].duration_ns();
+                    e.tokens += inclusive_tokens[i];
                 }
                 if !counts_usage[i] {
                     continue;
@@ -304,6 +310,17 @@ impl Analysis {
                         _ => None,
                     };
                 }
+            }
+            for m in &ta.unpriced_models {
+                let (calls, tokens) = range
+                    .clone()
+                    .filter(|&i| counts_usage[i] && unpriced[i].as_deref() == Some(m.as_str()))
+                    .fold((0u32, 0u64), |(c, t), i| {
+                        (c + 1, t + steps[i].tokens.total())
+                    });
+                ta.warnings.push(format!(
+                    "no price for model `{m}` ({calls} call(s), {tokens} tokens): the trace's cost is unknown (null), not guessed; pass a price file (--prices) with its price"
+                ));
             }
             ta.findings = rules::check_trace(&cx, trace);
             for f in &ta.findings {
