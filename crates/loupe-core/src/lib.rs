@@ -12,6 +12,7 @@ pub mod import;
 mod intern;
 pub mod model;
 pub mod report;
+pub mod secrets;
 mod tree;
 mod warning;
 

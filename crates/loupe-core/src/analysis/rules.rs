@@ -125,6 +125,7 @@ pub fn rules() -> &'static [&'static dyn Rule] {
         &DisconnectedRule,
         &OutlivesParentRule,
         &ClockSkewRule,
+        &crate::secrets::SecretRule,
     ]
 }
 

@@ -1,0 +1,501 @@
+//! The scanning engine: one text at a time, with its key's class. JSON texts are walked (keys and
+//! string leaves scanned, JSON held in leaves followed up to [`MAX_JSON_IN_STRING`] levels);
+//! anything else is scanned as plain text. A [`Sink`] hears every match and may return a
+//! replacement, which the engine splices in (inside JSON, as a re-encoded string, so the JSON
+//! stays valid).
+
+use super::detect::{self, Hit};
+use super::json::{self, Lit, Visit};
+use super::keys::{self, KeyClass, SecretBy};
+use super::{Kind, Kinds, MAX_JSON_IN_STRING, TextMatch};
+
+/// Which rule matched.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
+pub(crate) enum RuleRef {
+    /// A built-in detector (or the built-in key rule, as [`Kind::SecretField`]).
+    Builtin(Kind),
+    /// A custom rule, by index.
+    Custom(u16),
+}
+
+/// One match as the engine reports it.
+#[derive(Debug)]
+pub(crate) struct TextHit<'a> {
+    pub kind: Kind,
+    pub rule: RuleRef,
+    /// The matched text (never stored by sinks; they mask or hash it).
+    pub matched: &'a str,
+    /// Byte offset in the string holding it.
+    pub offset: usize,
+    /// The JSON path of that string, when inside JSON.
+    pub json_path: Option<String>,
+}
+
+/// Hears matches; returns a replacement text to rewrite, or `None` to leave it.
+pub(crate) trait Sink {
+    fn hit(&mut self, h: &TextHit<'_>) -> Option<String>;
+}
+
+/// Collects masked matches (for [`super::scan_text`]).
+#[derive(Default, Debug)]
+pub(crate) struct Collect {
+    pub hits: Vec<TextMatch>,
+}
+
+impl Sink for Collect {
+    fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
+        self.hits.push(TextMatch {
+            kind: h.kind,
+            offset: h.offset,
+            json_path: h.json_path.clone(),
+            masked: super::mask(h.kind, h.matched),
+        });
+        None
+    }
+}
+
+/// A `*` wildcard pattern over keys, matched without regard to ASCII case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Glob(String);
+
+impl Glob {
+    pub fn new(pattern: &str) -> Glob {
+        Glob(pattern.to_ascii_lowercase())
+    }
+
+    pub fn matches(&self, key: &str) -> bool {
+        let (p, k) = (self.0.as_bytes(), key.as_bytes());
+        // Greedy wildcard matching with one backtrack point: O(len(p) * len(k)) at worst.
+        let (mut pi, mut ki) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while ki < k.len() {
+            if pi < p.len() && p[pi] != b'*' && p[pi] == k[ki].to_ascii_lowercase() {
+                pi += 1;
+                ki += 1;
+            } else if pi < p.len() && p[pi] == b'*' {
+                star = Some((pi, ki));
+                pi += 1;
+            } else if let Some((sp, sk)) = star {
+                pi = sp + 1;
+                ki = sk + 1;
+                star = Some((sp, sk + 1));
+            } else {
+                return false;
+            }
+        }
+        p[pi..].iter().all(|&b| b == b'*')
+    }
+}
+
+/// A custom rule: a pattern for values, key patterns for whole values, or both.
+#[derive(Clone, Debug)]
+pub(crate) struct Custom {
+    pub id: String,
+    pub pattern: Option<regex_lite::Regex>,
+    pub keys: Vec<Glob>,
+}
+
+/// Detectors and custom rules in force.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Engine {
+    pub kinds: Kinds,
+    pub custom: Vec<Custom>,
+}
+
+impl Engine {
+    /// The class of a key: the built-in key rules, then custom key rules (which win).
+    pub fn key_class(&self, key: &str) -> KeyClass {
+        let mut class = keys::classify(key);
+        if !self.kinds.has(Kind::SecretField) && matches!(class.secret, SecretBy::Builtin { .. }) {
+            class.secret = SecretBy::No;
+        }
+        if let Some(i) = self
+            .custom
+            .iter()
+            .position(|c| c.keys.iter().any(|g| g.matches(key)))
+        {
+            class.secret = SecretBy::Custom(i as u16);
+        }
+        class
+    }
+
+    /// Scans one value's text; returns the rewritten text when the sink replaced anything.
+    pub fn process(&self, text: &str, class: KeyClass, sink: &mut dyn Sink) -> Option<String> {
+        self.level(text, class, 0, None, sink)
+    }
+
+    fn level(
+        &self,
+        text: &str,
+        class: KeyClass,
+        depth: u8,
+        path: Option<&PathCx<'_>>,
+        sink: &mut dyn Sink,
+    ) -> Option<String> {
+        if class.secret != SecretBy::No && keys::is_secret_value(text, class.secret) {
+            let (kind, rule) = match class.secret {
+                SecretBy::Custom(i) => (Kind::Custom, RuleRef::Custom(i)),
+                _ => (Kind::SecretField, RuleRef::Builtin(Kind::SecretField)),
+            };
+            return sink.hit(&TextHit {
+                kind,
+                rule,
+                matched: text,
+                offset: 0,
+                json_path: path.map(PathCx::format),
+            });
+        }
+        if depth < MAX_JSON_IN_STRING && looks_like_json(text) && json::walk(text.as_bytes(), &mut json::Check) {
+            let mut v = JsonLevel {
+                engine: self,
+                text,
+                depth,
+                base: class,
+                parent: path,
+                frames: Vec::new(),
+                pool: Vec::new(),
+                sink,
+                out: None,
+                last: 0,
+            };
+            json::walk(text.as_bytes(), &mut v);
+            return v.finish();
+        }
+        self.plain(text, class, path, sink)
+    }
+
+    fn plain(
+        &self,
+        text: &str,
+        class: KeyClass,
+        path: Option<&PathCx<'_>>,
+        sink: &mut dyn Sink,
+    ) -> Option<String> {
+        let mut hits: Vec<Hit> = Vec::new();
+        detect::find(text, class.context(), self.kinds, &mut hits);
+        let mut custom: Vec<(usize, usize, u16)> = Vec::new();
+        for (i, c) in self.custom.iter().enumerate() {
+            if let Some(re) = &c.pattern {
+                custom.extend(
+                    re.find_iter(text)
+                        .filter(|m| !m.is_empty())
+                        .map(|m| (m.start(), m.end(), i as u16)),
+                );
+            }
+        }
+        if hits.is_empty() && custom.is_empty() {
+            return None;
+        }
+        // Built-in and custom matches together; at one position the longest wins, built-ins first.
+        let mut all: Vec<(usize, usize, RuleRef, Kind)> = hits
+            .iter()
+            .map(|h| (h.start, h.end, RuleRef::Builtin(h.kind), h.kind))
+            .chain(
+                custom
+                    .into_iter()
+                    .map(|(s, e, i)| (s, e, RuleRef::Custom(i), Kind::Custom)),
+            )
+            .collect();
+        all.sort_unstable_by_key(|&(s, e, r, _)| (s, std::cmp::Reverse(e), r));
+        let json_path = path.map(PathCx::format);
+        let mut out: Option<String> = None;
+        let (mut last, mut covered) = (0, 0);
+        for (s, e, rule, kind) in all {
+            if s < covered {
+                continue;
+            }
+            covered = e;
+            let replacement = sink.hit(&TextHit {
+                kind,
+                rule,
+                matched: &text[s..e],
+                offset: s,
+                json_path: json_path.clone(),
+            });
+            if let Some(r) = replacement {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(&text[last..s]);
+                o.push_str(&r);
+                last = e;
+            }
+        }
+        out.map(|mut o| {
+            o.push_str(&text[last..]);
+            o
+        })
+    }
+}
+
+fn looks_like_json(text: &str) -> bool {
+    let t = text.trim_ascii();
+    matches!(
+        (t.as_bytes().first(), t.as_bytes().last()),
+        (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']'))
+    )
+}
+
+/// Path segments of one JSON level and of the levels around it (for messages).
+pub(crate) struct PathCx<'p> {
+    parent: Option<&'p PathCx<'p>>,
+    frames: &'p [Frame],
+}
+
+impl PathCx<'_> {
+    fn format(&self) -> String {
+        let mut levels = Vec::new();
+        let mut cur = Some(self);
+        while let Some(c) = cur {
+            let mut s = String::from("$");
+            for f in c.frames {
+                if f.is_array {
+                    s.push_str(&format!("[{}]", f.index));
+                } else if f.has_key {
+                    if f.key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !f.key.is_empty() {
+                        s.push('.');
+                        s.push_str(&f.key);
+                    } else {
+                        s.push_str(&format!("[{:?}]", f.key));
+                    }
+                }
+            }
+            levels.push(s);
+            cur = c.parent;
+        }
+        levels.reverse();
+        levels.join(" > ")
+    }
+}
+
+/// One open object or array.
+#[derive(Debug, Default)]
+pub(crate) struct Frame {
+    is_array: bool,
+    /// The array's current element.
+    index: usize,
+    count: usize,
+    /// The object's current member key (at most 64 characters kept).
+    key: String,
+    has_key: bool,
+    /// The class the container's own key gave it.
+    class: KeyClass,
+    /// The class of the current member (its key under the container's class).
+    member: KeyClass,
+}
+
+struct JsonLevel<'e, 'p, 's> {
+    engine: &'e Engine,
+    text: &'e str,
+    depth: u8,
+    base: KeyClass,
+    parent: Option<&'p PathCx<'p>>,
+    frames: Vec<Frame>,
+    /// Frames popped, kept for their key buffers.
+    pool: Vec<Frame>,
+    sink: &'s mut dyn Sink,
+    out: Option<String>,
+    last: usize,
+}
+
+impl JsonLevel<'_, '_, '_> {
+    fn current_class(&self) -> KeyClass {
+        match self.frames.last() {
+            None => self.base,
+            Some(f) if f.is_array => f.class,
+            Some(f) => f.member,
+        }
+    }
+
+    fn replace(&mut self, start: usize, end: usize, with: &str) {
+        let o = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(self.text.len()));
+        o.push_str(&self.text[self.last..start]);
+        o.push_str(with);
+        self.last = end;
+    }
+
+    fn finish(self) -> Option<String> {
+        let text = self.text;
+        let last = self.last;
+        self.out.map(|mut o| {
+            o.push_str(&text[last..]);
+            o
+        })
+    }
+}
+
+impl Visit for JsonLevel<'_, '_, '_> {
+    fn value_start(&mut self) {
+        if let Some(f) = self.frames.last_mut()
+            && f.is_array
+        {
+            f.index = f.count;
+            f.count += 1;
+        }
+    }
+
+    fn open(&mut self, is_array: bool) {
+        let class = self.current_class();
+        let mut f = self.pool.pop().unwrap_or_default();
+        f.is_array = is_array;
+        f.index = 0;
+        f.count = 0;
+        f.key.clear();
+        f.has_key = false;
+        f.class = class;
+        f.member = class;
+        self.frames.push(f);
+    }
+
+    fn close(&mut self) {
+        if let Some(f) = self.frames.pop() {
+            self.pool.push(f);
+        }
+    }
+
+    fn key(&mut self, lit: Lit) {
+        let key = lit.decode(self.text);
+        let engine = self.engine;
+        if let Some(f) = self.frames.last_mut() {
+            f.key.clear();
+            let mut cut = key.len().min(64);
+            while !key.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            f.key.push_str(&key[..cut]);
+            f.has_key = true;
+            f.member = engine.key_class(&key).under(f.class);
+        }
+        // The key itself may be personal data (an e-mail address as a key).
+        let path = PathCx {
+            parent: self.parent,
+            frames: &self.frames,
+        };
+        if let Some(new) = engine.plain(&key, KeyClass::NONE, Some(&path), &mut *self.sink) {
+            let lit_text = serde_json::to_string(&new).unwrap_or_default();
+            self.replace(lit.start, lit.end, &lit_text);
+        }
+    }
+
+    fn string(&mut self, lit: Lit) {
+        let leaf = lit.decode(self.text);
+        let class = self.current_class();
+        let path = PathCx {
+            parent: self.parent,
+            frames: &self.frames,
+        };
+        if let Some(new) = self
+            .engine
+            .level(&leaf, class, self.depth + 1, Some(&path), &mut *self.sink)
+        {
+            let lit_text = serde_json::to_string(&new).unwrap_or_default();
+            self.replace(lit.start, lit.end, &lit_text);
+        }
+    }
+
+    fn number(&mut self, start: usize, end: usize) {
+        let class = self.current_class();
+        if !class.card || !self.engine.kinds.has(Kind::PaymentCard) {
+            return;
+        }
+        let digits = &self.text.as_bytes()[start..end];
+        if is_card_number(digits) {
+            let path = PathCx {
+                parent: self.parent,
+                frames: &self.frames,
+            };
+            let hit = TextHit {
+                kind: Kind::PaymentCard,
+                rule: RuleRef::Builtin(Kind::PaymentCard),
+                matched: &self.text[start..end],
+                offset: 0,
+                json_path: Some(path.format()),
+            };
+            if let Some(new) = self.sink.hit(&hit) {
+                let lit_text = serde_json::to_string(&new).unwrap_or_default();
+                self.replace(start, end, &lit_text);
+            }
+        }
+    }
+}
+
+/// Whether a bare number (a JSON number or an integer attribute under a card-named key) is a card.
+pub(crate) fn is_card_number(digits: &[u8]) -> bool {
+    (13..=19).contains(&digits.len())
+        && digits.iter().all(u8::is_ascii_digit)
+        && detect::known_issuer(digits)
+        && detect::luhn(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Mask;
+    impl Sink for Mask {
+        fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
+            Some(format!("[REDACTED:{}]", h.kind.as_str()))
+        }
+    }
+
+    fn rewrite(text: &str) -> Option<String> {
+        Engine::default().process(text, KeyClass::NONE, &mut Mask)
+    }
+
+    #[test]
+    fn json_leaves_and_keys_are_rewritten_in_place() {
+        let text = r#"{"q": "mail jane.doe@acme-corp.io", "n": 3, "api_key": "abc", "jane@acme-corp.io": 1}"#;
+        let out = rewrite(text).expect("rewritten");
+        assert_eq!(
+            out,
+            r#"{"q": "mail [REDACTED:email]", "n": 3, "api_key": "[REDACTED:secret_field]", "[REDACTED:email]": 1}"#
+        );
+        serde_json::from_str::<serde_json::Value>(&out).expect("still JSON");
+    }
+
+    #[test]
+    fn json_inside_json_strings() {
+        let inner = r#"{"password":"hunter22","note":"ok"}"#;
+        let text = serde_json::json!([{"role": "tool", "arguments": inner}]).to_string();
+        let mut c = Collect::default();
+        Engine::default().process(&text, KeyClass::NONE, &mut c);
+        assert_eq!(c.hits.len(), 1);
+        assert_eq!(c.hits[0].kind, Kind::SecretField);
+        assert_eq!(c.hits[0].json_path.as_deref(), Some("$[0].arguments > $.password"));
+        assert_eq!(c.hits[0].masked, "h…");
+        let out = rewrite(&text).expect("rewritten");
+        assert!(!out.contains("hunter22"));
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let args: serde_json::Value =
+            serde_json::from_str(v[0]["arguments"].as_str().expect("string")).expect("inner JSON");
+        assert_eq!(args["password"], "[REDACTED:secret_field]");
+        assert_eq!(args["note"], "ok");
+    }
+
+    #[test]
+    fn plain_text_and_broken_json() {
+        assert_eq!(
+            rewrite("{ broken sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa-AA").as_deref(),
+            Some("{ broken [REDACTED:anthropic_key]")
+        );
+        assert_eq!(rewrite(r#"{"a": [1, 2, {"b": "clean"}]}"#), None);
+    }
+
+    #[test]
+    fn card_numbers_as_json_numbers_under_card_keys() {
+        let out = rewrite(r#"{"card_number": 4111111111111111, "tokens": 4111111111111111}"#)
+            .expect("rewritten");
+        assert_eq!(
+            out,
+            r#"{"card_number": "[REDACTED:payment_card]", "tokens": 4111111111111111}"#
+        );
+    }
+
+    #[test]
+    fn globs() {
+        assert!(Glob::new("*.email").matches("user.Email"));
+        assert!(Glob::new("app.*.secret*").matches("app.db.secret_value"));
+        assert!(!Glob::new("app.*").matches("application"));
+        assert!(Glob::new("*").matches(""));
+    }
+}

@@ -1,0 +1,296 @@
+//! Key rules: attributes and JSON fields whose *name* says their value is a secret.
+//!
+//! A key is split into lowercase segments at `.`, `_`, `-`, spaces and other punctuation, and at
+//! camelCase boundaries (`xApiKey` → `x`, `api`, `key`). It is secret-named when its **last**
+//! segment is `password`, `passwd`, `passphrase`, `secret`, `token`, `apikey`, `authorization`,
+//! `cookie`, `privatekey`, `accesskey` or `secretkey`, or its last two are `api key`,
+//! `private key`, `access key`, `secret key` or `set cookie`. Whole segments only, and only the
+//! last: `max_tokens`, `gen_ai.usage.output_tokens`, `token_count`, `password_length` and
+//! `secret.arn` are not secret-named, and neither are tokenizer and paging words such as
+//! `stop_token`, `eos_token` or `next_page_token`. Only string values are taken as secrets
+//! (numbers under such keys are counts or flags), and not placeholders such as `***`, `null` or
+//! `<redacted>`; under a `token` key the value must also be 8+ characters and not all digits.
+
+use super::detect::Context;
+
+/// What a key's name says about its value.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
+pub struct KeyClass {
+    /// The value is secret by its name.
+    pub secret: SecretBy,
+    /// Phone-named (`phone`, `mobile`, `tel`, `fax`, `msisdn`).
+    pub phone: bool,
+    /// Card-named (`card`, `card_number`, `credit_card`, `cardnumber`).
+    pub card: bool,
+}
+
+/// Which rule makes a key secret-named.
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
+pub enum SecretBy {
+    /// None.
+    #[default]
+    No,
+    /// The built-in key rule; `token_word`: the word was `token` (values must look like one).
+    Builtin {
+        /// The last segment was `token`.
+        token_word: bool,
+    },
+    /// A custom key rule of a redaction policy (its index).
+    Custom(u16),
+}
+
+impl KeyClass {
+    /// Nothing known.
+    pub const NONE: KeyClass = KeyClass {
+        secret: SecretBy::No,
+        phone: false,
+        card: false,
+    };
+
+    /// This key's class under an enclosing one: what the parent said still holds.
+    pub fn under(self, parent: KeyClass) -> KeyClass {
+        KeyClass {
+            secret: match (self.secret, parent.secret) {
+                (SecretBy::No, p) => p,
+                (s, _) => s,
+            },
+            phone: self.phone || parent.phone,
+            card: self.card || parent.card,
+        }
+    }
+
+    /// The detectors' context.
+    pub fn context(self) -> Context {
+        Context {
+            phone: self.phone,
+            card: self.card,
+        }
+    }
+}
+
+const SECRET_WORDS: [&str; 11] = [
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "authorization",
+    "cookie",
+    "privatekey",
+    "accesskey",
+    "secretkey",
+];
+
+const SECRET_PAIRS: [(&str, &str); 5] = [
+    ("api", "key"),
+    ("private", "key"),
+    ("access", "key"),
+    ("secret", "key"),
+    ("set", "cookie"),
+];
+
+/// Words before `token` that make it a tokenizer or paging word, not a credential.
+const NOT_CREDENTIAL_TOKENS: [&str; 17] = [
+    "page",
+    "next",
+    "prev",
+    "continuation",
+    "cursor",
+    "sync",
+    "stop",
+    "start",
+    "end",
+    "eos",
+    "bos",
+    "pad",
+    "sep",
+    "cls",
+    "unk",
+    "mask",
+    "special",
+];
+
+/// Splits a key into lowercase segments (at most the last 3 are kept: that is all the rules read).
+fn last_segments(key: &str) -> [Option<String>; 3] {
+    let b = key.as_bytes();
+    let mut segs: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for i in 0..b.len() {
+        let c = b[i];
+        if !c.is_ascii_alphanumeric() {
+            if let Some(s) = start.take() {
+                segs.push((s, i));
+            }
+            continue;
+        }
+        match start {
+            None => start = Some(i),
+            Some(s) => {
+                let prev = b[i - 1];
+                let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                let split = c.is_ascii_uppercase()
+                    && (prev.is_ascii_lowercase()
+                        || prev.is_ascii_digit()
+                        || (prev.is_ascii_uppercase() && next_lower));
+                if split {
+                    segs.push((s, i));
+                    start = Some(i);
+                }
+            }
+        }
+        if segs.len() > 8 {
+            segs.drain(..segs.len() - 3);
+        }
+    }
+    if let Some(s) = start {
+        segs.push((s, b.len()));
+    }
+    let n = segs.len();
+    let get = |k: usize| {
+        (k < n).then(|| {
+            let (s, e) = segs[n - 1 - k];
+            key[s..e].to_ascii_lowercase()
+        })
+    };
+    [get(0), get(1), get(2)]
+}
+
+/// Classifies a key by the built-in rules.
+pub fn classify(key: &str) -> KeyClass {
+    // Fast path: most keys hold none of the letters every rule word has one of.
+    if key.len() < 3 {
+        return KeyClass::NONE;
+    }
+    let [last, prev, _] = last_segments(key);
+    let Some(last) = last else {
+        return KeyClass::NONE;
+    };
+    let prev = prev.unwrap_or_default();
+    let mut class = KeyClass::NONE;
+    if SECRET_WORDS.contains(&last.as_str())
+        && !(last == "token" && NOT_CREDENTIAL_TOKENS.contains(&prev.as_str()))
+    {
+        class.secret = SecretBy::Builtin {
+            token_word: last == "token",
+        };
+    } else if SECRET_PAIRS.contains(&(prev.as_str(), last.as_str())) {
+        class.secret = SecretBy::Builtin { token_word: false };
+    }
+    let lower = key.to_ascii_lowercase();
+    class.phone = ["phone", "mobile", "msisdn", "fax"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || last == "tel"
+        || prev == "tel";
+    class.card = last == "card"
+        || prev == "card"
+        || lower.contains("cardnumber")
+        || lower.contains("creditcard")
+        || lower.contains("card_number")
+        || lower.contains("credit_card");
+    class
+}
+
+/// Whether a value under a secret-named key is one (not empty, not a placeholder).
+pub fn is_secret_value(value: &str, by: SecretBy) -> bool {
+    let v = value.trim();
+    if super::detect::is_placeholder(v.as_bytes()) || v.starts_with("[HASH:") {
+        return false;
+    }
+    match by {
+        SecretBy::No => false,
+        SecretBy::Builtin { token_word: true } => {
+            v.len() >= 8 && !v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        }
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(key: &str) -> bool {
+        classify(key).secret != SecretBy::No
+    }
+
+    #[test]
+    fn secret_named_keys() {
+        for k in [
+            "password",
+            "db.password",
+            "user_passwd",
+            "client_secret",
+            "api_key",
+            "apiKey",
+            "x-api-key",
+            "XApiKey",
+            "APIKey",
+            "apikey",
+            "http.request.header.authorization",
+            "Authorization",
+            "cookie",
+            "http.response.header.set-cookie",
+            "private_key",
+            "aws_secret_access_key",
+            "access_token",
+            "refresh_token",
+            "token",
+            "GITHUB_TOKEN",
+            "secretKey",
+        ] {
+            assert!(secret(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn counts_and_descriptors_are_not_secret_named() {
+        for k in [
+            "max_tokens",
+            "gen_ai.usage.output_tokens",
+            "gen_ai.usage.input_tokens",
+            "gen_ai.request.max_tokens",
+            "llm.token_count.prompt",
+            "token_count",
+            "tokenId",
+            "gen_ai.token.type",
+            "password_length",
+            "aws.secretsmanager.secret.arn",
+            "next_page_token",
+            "stop_token",
+            "eos_token",
+            "secretary",
+            "tokens",
+            "authorization_code",
+            "keyboard",
+            "",
+        ] {
+            assert!(!secret(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn values_under_secret_keys() {
+        let tok = SecretBy::Builtin { token_word: true };
+        let pw = SecretBy::Builtin { token_word: false };
+        assert!(is_secret_value("hunter2", pw));
+        assert!(!is_secret_value("***", pw));
+        assert!(!is_secret_value("", pw));
+        assert!(!is_secret_value("<redacted>", pw));
+        assert!(!is_secret_value("[REDACTED:email]", pw));
+        assert!(!is_secret_value("1500", tok));
+        assert!(!is_secret_value("short", tok));
+        assert!(is_secret_value("ya29.a0AfH6SMB", tok));
+    }
+
+    #[test]
+    fn phone_and_card_keys() {
+        assert!(classify("user.phone_number").phone);
+        assert!(classify("customer.mobile").phone);
+        assert!(classify("payment.card_number").card);
+        assert!(classify("creditCard").card);
+        assert!(!classify("gen_ai.usage.input_tokens").card);
+        assert!(!classify("telemetry.sdk.name").phone);
+    }
+}

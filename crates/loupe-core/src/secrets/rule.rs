@@ -1,0 +1,88 @@
+//! The `secret` anomaly rule: secrets and personal data in a trace's values.
+
+use super::engine::Engine;
+use super::{Place, SecretFinding, walk};
+use crate::analysis::rules::{Context, Finding, Rule, Severity};
+use crate::model::TraceIx;
+
+/// `secret`: a credential (error) or personal data (warning) in a span's data.
+#[derive(Debug)]
+pub struct SecretRule;
+
+impl Rule for SecretRule {
+    fn id(&self) -> &'static str {
+        "secret"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn explanation(&self) -> &'static str {
+        "A span's data holds a credential (an API key, token, private key, password or credentials in a URL: error) or personal data (an e-mail address, phone number, payment card or IBAN: warning). Anyone who gets the trace file gets it too. Rotate exposed credentials, stop recording them, and share the run only after `loupe redact`."
+    }
+    fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
+        let engine = Engine::default();
+        let mut found = Vec::new();
+        walk::scan_trace(cx.set, &engine, trace, &mut found);
+        // One finding per span and kind: the first place, and how many more.
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut index: rustc_hash::FxHashMap<_, usize> = rustc_hash::FxHashMap::default();
+        for (k, f) in found.iter().enumerate() {
+            match index.entry((f.span, f.kind)) {
+                std::collections::hash_map::Entry::Occupied(e) => groups[*e.get()].1 += 1,
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(groups.len());
+                    groups.push((k, 1));
+                }
+            }
+        }
+        for (first, n) in groups {
+            let f = &found[first];
+            out.push(Finding {
+                kind: self.id(),
+                severity: if f.kind.is_pii() {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                spans: vec![f.span],
+                message: message(cx, f, n - 1),
+            });
+        }
+    }
+}
+
+fn message(cx: &Context<'_>, f: &SecretFinding, more: usize) -> String {
+    let span = cx.set.span(f.span);
+    let whose = match f.place {
+        Place::ResourceAttribute | Place::ServiceName => {
+            let svc = span.service();
+            if svc.is_empty() {
+                "the resource of".to_owned()
+            } else {
+                format!("the resource (service `{svc}`) of")
+            }
+        }
+        Place::ScopeAttribute => "the instrumentation scope of".to_owned(),
+        _ => String::new(),
+    };
+    let mut place = f.place.describe();
+    if !f.key.is_empty() {
+        place.push_str(&format!(" `{}`", f.key));
+    }
+    if let Some(p) = &f.json_path {
+        place.push_str(&format!(" at {p}"));
+    }
+    format!(
+        "{whose}{}`{}` holds {} ({}) in its {place}, byte {}{}; redact it before sharing (`loupe redact`)",
+        if whose.is_empty() { "" } else { " " },
+        span.name(),
+        f.kind.describe(),
+        f.masked,
+        f.offset,
+        match more {
+            0 => String::new(),
+            1 => ", and 1 more like it".to_owned(),
+            n => format!(", and {n} more like it"),
+        }
+    )
+}

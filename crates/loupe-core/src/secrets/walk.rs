@@ -1,0 +1,276 @@
+//! Walking a set's values: every attribute list, nested arrays and key-value lists, with an
+//! explicit stack. Each string, bytes or number value is handed to a callback as a [`Leaf`], with
+//! its key path and its key's class.
+
+use super::engine::{Engine, RuleRef, Sink, TextHit};
+use super::keys::KeyClass;
+use super::{Kind, Place, SecretFinding};
+use crate::model::{Range32, SpanIx, TraceIx, TraceSet, Value};
+use rustc_hash::FxHashSet;
+use std::borrow::Cow;
+
+/// Where a value sits in the set's arenas.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum Slot {
+    /// The value of the attribute at this index of the attribute arena.
+    Attr(u32),
+    /// The item at this index of the array-value arena.
+    Item(u32),
+}
+
+/// One value to scan.
+#[derive(Debug)]
+pub(crate) struct Leaf<'a> {
+    pub slot: Slot,
+    /// The attribute holding it (itself, or the attribute whose array holds it).
+    pub owner: u32,
+    /// The top-level attribute of the list being walked.
+    pub top: u32,
+    pub value: Value,
+    pub class: KeyClass,
+    /// Key path: keys of enclosing key-value lists joined by `.`, `[i]` for array items.
+    pub key: Cow<'a, str>,
+}
+
+enum Pending<'a> {
+    Attr {
+        ix: u32,
+        prefix: Option<std::rc::Rc<str>>,
+        class: KeyClass,
+        top: u32,
+    },
+    Item {
+        ix: u32,
+        key: Cow<'a, str>,
+        class: KeyClass,
+        owner: u32,
+        top: u32,
+    },
+}
+
+/// Calls `f` for every leaf under the attributes of `range`, in document order.
+pub(crate) fn leaves<'a>(
+    set: &'a TraceSet,
+    engine: &Engine,
+    range: Range32,
+    mut f: impl FnMut(&Leaf<'_>),
+) {
+    let mut stack: Vec<Pending<'a>> = Vec::new();
+    for ix in range.as_range().rev() {
+        stack.push(Pending::Attr {
+            ix: ix as u32,
+            prefix: None,
+            class: KeyClass::NONE,
+            top: ix as u32,
+        });
+    }
+    while let Some(p) = stack.pop() {
+        let (slot, value, key, class, owner, top) = match p {
+            Pending::Attr {
+                ix,
+                prefix,
+                class,
+                top,
+            } => {
+                let a = set.attrs[ix as usize];
+                let own = set.str(a.key);
+                let key: Cow<'a, str> = match &prefix {
+                    None => Cow::Borrowed(own),
+                    Some(p) => Cow::Owned(format!("{p}.{own}")),
+                };
+                let class = engine.key_class(own).under(class);
+                (Slot::Attr(ix), a.value, key, class, ix, top)
+            }
+            Pending::Item {
+                ix,
+                key,
+                class,
+                owner,
+                top,
+            } => (
+                Slot::Item(ix),
+                set.array_values[ix as usize],
+                key,
+                class,
+                owner,
+                top,
+            ),
+        };
+        match value {
+            Value::Array(r) => {
+                for (k, item) in r.as_range().enumerate().rev() {
+                    stack.push(Pending::Item {
+                        ix: item as u32,
+                        key: Cow::Owned(format!("{key}[{k}]")),
+                        class,
+                        owner,
+                        top,
+                    });
+                }
+            }
+            Value::KvList(r) => {
+                let prefix: std::rc::Rc<str> = key.as_ref().into();
+                for ix in r.as_range().rev() {
+                    stack.push(Pending::Attr {
+                        ix: ix as u32,
+                        prefix: Some(prefix.clone()),
+                        class,
+                        top,
+                    });
+                }
+            }
+            Value::Empty | Value::Bool(_) => {}
+            _ => f(&Leaf {
+                slot,
+                owner,
+                top,
+                value,
+                class,
+                key,
+            }),
+        }
+    }
+}
+
+/// The text of a leaf to scan: strings, bytes that are UTF-8, and integers under card-named keys.
+pub(crate) fn leaf_text<'a>(set: &'a TraceSet, leaf: &Leaf<'_>) -> Option<Cow<'a, str>> {
+    match leaf.value {
+        Value::Str(_) | Value::Src(_) | Value::Text(_) => set.value_str(leaf.value),
+        Value::Bytes(t) => match set.bytes(t) {
+            Cow::Borrowed(b) => std::str::from_utf8(b).ok().map(Cow::Borrowed),
+            Cow::Owned(b) => String::from_utf8(b).ok().map(Cow::Owned),
+        },
+        _ => None,
+    }
+}
+
+/// An integer or double under a card-named key that is a card number.
+pub(crate) fn numeric_card(leaf: &Leaf<'_>, engine: &Engine) -> Option<String> {
+    if !leaf.class.card || !engine.kinds.has(Kind::PaymentCard) {
+        return None;
+    }
+    let digits = match leaf.value {
+        Value::Int(i) if i > 0 => i.to_string(),
+        Value::Double(d) if d > 0.0 && d.fract() == 0.0 && d < 1e19 => format!("{d:.0}"),
+        _ => return None,
+    };
+    super::engine::is_card_number(digits.as_bytes()).then_some(digits)
+}
+
+/// Collects findings for one place of one span.
+struct Finder<'o> {
+    out: &'o mut Vec<SecretFinding>,
+    engine: &'o Engine,
+    trace: TraceIx,
+    span: SpanIx,
+    place: Place,
+    key: String,
+}
+
+impl Sink for Finder<'_> {
+    fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
+        self.out.push(SecretFinding {
+            kind: h.kind,
+            rule: match h.rule {
+                RuleRef::Builtin(k) => k.as_str().to_owned(),
+                RuleRef::Custom(i) => self.engine.custom[i as usize].id.clone(),
+            },
+            trace: self.trace,
+            span: self.span,
+            place: self.place,
+            key: self.key.clone(),
+            json_path: h.json_path.clone(),
+            offset: h.offset,
+            masked: super::mask(h.kind, h.matched),
+        });
+        None
+    }
+}
+
+fn scan_attrs(
+    set: &TraceSet,
+    engine: &Engine,
+    range: Range32,
+    finder: &mut Finder<'_>,
+) {
+    leaves(set, engine, range, |leaf| {
+        finder.key.clear();
+        finder.key.push_str(&leaf.key);
+        if let Some(text) = leaf_text(set, leaf) {
+            engine.process(&text, leaf.class, finder);
+        } else if let Some(digits) = numeric_card(leaf, engine) {
+            finder.hit(&TextHit {
+                kind: Kind::PaymentCard,
+                rule: RuleRef::Builtin(Kind::PaymentCard),
+                matched: &digits,
+                offset: 0,
+                json_path: None,
+            });
+        }
+    });
+}
+
+fn scan_str(engine: &Engine, text: &str, finder: &mut Finder<'_>) {
+    finder.key.clear();
+    if !text.is_empty() {
+        engine.process(text, KeyClass::NONE, finder);
+    }
+}
+
+/// Scans one trace: its spans' names, status messages, attributes, events and links, and each
+/// resource and scope it uses once (credited to the first span using it).
+pub(crate) fn scan_trace(
+    set: &TraceSet,
+    engine: &Engine,
+    trace: TraceIx,
+    out: &mut Vec<SecretFinding>,
+) {
+    let range = set.traces()[trace.0 as usize].spans.as_range();
+    let mut resources = FxHashSet::default();
+    let mut scopes = FxHashSet::default();
+    for i in range {
+        let span = SpanIx(i as u32);
+        let s = set.spans[i];
+        let mut f = Finder {
+            out: &mut *out,
+            engine,
+            trace,
+            span,
+            place: Place::SpanName,
+            key: String::new(),
+        };
+        scan_str(engine, set.str(s.name), &mut f);
+        f.place = Place::StatusMessage;
+        scan_str(engine, set.str(s.status_message), &mut f);
+        f.place = Place::SpanAttribute;
+        scan_attrs(set, engine, s.attrs, &mut f);
+        for (k, e) in set.events(s.events).iter().enumerate() {
+            f.place = Place::EventName(k as u32);
+            scan_str(engine, set.str(e.name), &mut f);
+            f.place = Place::EventAttribute(k as u32);
+            scan_attrs(set, engine, e.attrs, &mut f);
+        }
+        for (k, l) in set.links(s.links).iter().enumerate() {
+            f.place = Place::LinkAttribute(k as u32);
+            scan_attrs(set, engine, l.attrs, &mut f);
+        }
+        if resources.insert(s.resource) {
+            let r = set.resource(s.resource);
+            f.place = Place::ResourceAttribute;
+            scan_attrs(set, engine, r.attrs, &mut f);
+            let service = set.str(r.service_name);
+            let held = set.attrs(r.attrs).iter().any(|a| {
+                set.str(a.key) == "service.name"
+                    && set.value_str(a.value).as_deref() == Some(service)
+            });
+            if !held {
+                f.place = Place::ServiceName;
+                scan_str(engine, service, &mut f);
+            }
+        }
+        if scopes.insert(s.scope) {
+            f.place = Place::ScopeAttribute;
+            scan_attrs(set, engine, set.scope(s.scope).attrs, &mut f);
+        }
+    }
+}
