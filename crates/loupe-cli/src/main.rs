@@ -2,6 +2,7 @@
 
 mod convert;
 mod lint;
+mod redact;
 mod render;
 
 use anyhow::Context;
@@ -57,6 +58,8 @@ enum Command {
     },
     /// Load trace files (merged into one set) and write them in another format.
     Convert(convert::ConvertArgs),
+    /// Mask or hash secrets and personal data, and write the set for sharing (OTLP JSON by default).
+    Redact(redact::RedactArgs),
 }
 
 fn main() -> ExitCode {
@@ -160,6 +163,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ok
         }
         Command::Convert(args) => convert::run(&args, &mut out)?,
+        Command::Redact(args) => redact::run(&args, &mut out)?,
     };
     out.flush()?;
     Ok(if all_ok {

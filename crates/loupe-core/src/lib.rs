@@ -11,6 +11,7 @@ pub mod id;
 pub mod import;
 mod intern;
 pub mod model;
+pub mod redact;
 pub mod report;
 pub mod secrets;
 mod tree;

@@ -54,6 +54,26 @@ impl Sink for Collect {
     }
 }
 
+/// Replaces every match by `[REDACTED:<kind>]` (for names quoted in messages).
+#[derive(Default, Debug)]
+pub(crate) struct MaskAll;
+
+impl Sink for MaskAll {
+    fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
+        Some(format!("[REDACTED:{}]", h.kind.as_str()))
+    }
+}
+
+impl Engine {
+    /// `text` with every match masked, for quoting it in a message.
+    pub fn masked<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        match self.process(text, KeyClass::NONE, &mut MaskAll) {
+            Some(s) => std::borrow::Cow::Owned(s),
+            None => std::borrow::Cow::Borrowed(text),
+        }
+    }
+}
+
 /// A `*` wildcard pattern over keys, matched without regard to ASCII case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Glob(String);

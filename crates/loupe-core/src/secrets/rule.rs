@@ -45,17 +45,17 @@ impl Rule for SecretRule {
                     Severity::Error
                 },
                 spans: vec![f.span],
-                message: message(cx, f, n - 1),
+                message: message(cx, &engine, f, n - 1),
             });
         }
     }
 }
 
-fn message(cx: &Context<'_>, f: &SecretFinding, more: usize) -> String {
+fn message(cx: &Context<'_>, engine: &Engine, f: &SecretFinding, more: usize) -> String {
     let span = cx.set.span(f.span);
     let whose = match f.place {
         Place::ResourceAttribute | Place::ServiceName => {
-            let svc = span.service();
+            let svc = engine.masked(span.service());
             if svc.is_empty() {
                 "the resource of".to_owned()
             } else {
@@ -75,7 +75,7 @@ fn message(cx: &Context<'_>, f: &SecretFinding, more: usize) -> String {
     format!(
         "{whose}{}`{}` holds {} ({}) in its {place}, byte {}{}; redact it before sharing (`loupe redact`)",
         if whose.is_empty() { "" } else { " " },
-        span.name(),
+        engine.masked(span.name()),
         f.kind.describe(),
         f.masked,
         f.offset,

@@ -1,0 +1,101 @@
+//! `loupe redact`: load trace files into one set, as `analyze` does, mask or hash every secret and
+//! piece of personal data, and write the result (OTLP JSON by default) with a manifest of what
+//! was redacted.
+
+use anyhow::Context;
+use loupe_core::redact::{Policy, redact_owned};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+/// Arguments of `loupe redact`.
+#[derive(clap::Args, Debug)]
+pub struct RedactArgs {
+    /// Write the redacted set to this file (`-` is standard output, for OTLP JSON only).
+    #[arg(short = 'o', long = "output", value_name = "OUT", required = true)]
+    output: PathBuf,
+    /// A redaction policy (TOML or JSON; see docs/redaction.md). Without one, every match is masked.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "otlp-json")]
+    to: Target,
+    /// Also write the manifest (what was redacted: counts by kind and rule, never values) as JSON.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// Trace files (any format Loupe reads, optionally gzip); `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    /// One OTLP JSON `TracesData` document.
+    OtlpJson,
+    /// One binary OTLP protobuf `TracesData` message.
+    OtlpProto,
+}
+
+/// 32 random bytes from the operating system: the key of this export's hashes, never stored.
+fn hash_key() -> anyhow::Result<[u8; 32]> {
+    let mut key = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut key))
+        .context("cannot read random bytes from /dev/urandom for the hash key")?;
+    Ok(key)
+}
+
+/// Runs `loupe redact`; returns whether every input loaded (exit code 2 otherwise).
+pub fn run(args: &RedactArgs, stdout: &mut impl Write) -> anyhow::Result<bool> {
+    let policy = match &args.policy {
+        None => Policy::default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Policy::parse(&text).with_context(|| format!("{}", path.display()))?
+        }
+    };
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout && args.to == Target::OtlpProto {
+        anyhow::bail!("otlp-proto is binary: write it to a file with `-o FILE`");
+    }
+    let (set, all_ok) = crate::load(&args.files);
+    if set.sources().is_empty() {
+        anyhow::bail!("no input could be read, so nothing was written");
+    }
+    let key = hash_key()?;
+    let redacted = redact_owned(set, &policy, &key);
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match args.to {
+            Target::OtlpJson => loupe_core::export::otlp_json::write(&redacted.set, out),
+            Target::OtlpProto => {
+                out.write_all(&loupe_core::export::otlp_proto::encode(&redacted.set))?;
+                out.flush()
+            }
+        }
+    };
+    if to_stdout {
+        write(stdout)?;
+    } else {
+        let path = &args.output;
+        let mut file = std::fs::File::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        write(&mut file).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &args.manifest {
+        let mut json = serde_json::to_vec_pretty(&redacted.manifest)?;
+        json.push(b'\n');
+        std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    eprintln!(
+        "loupe: redacted {} spans in {} traces into {}: {}",
+        redacted.set.span_count(),
+        redacted.set.traces().len(),
+        if to_stdout {
+            "standard output".to_owned()
+        } else {
+            args.output.display().to_string()
+        },
+        redacted.manifest.summary()
+    );
+    Ok(all_ok)
+}

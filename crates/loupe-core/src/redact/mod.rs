@@ -1,0 +1,576 @@
+//! Redaction: a new [`TraceSet`] in which every secret and piece of personal data the detectors
+//! (and a policy's custom rules) find is masked, hashed with a per-export key, or dropped, and a
+//! [`Manifest`] of what was done (counts only, never values).
+//!
+//! The structure stays: the same spans, ids, tree, timings, kinds, statuses, events, links and
+//! numeric attributes (token counts included; a number changes only under a card-named key when it
+//! is a card number). Only sensitive values change. A match inside JSON held in a string is
+//! replaced inside the JSON text, which stays valid JSON. Any writer (`export::otlp_json::write`,
+//! `export::otlp_proto::encode`) can write the result.
+//!
+//! The redacted set keeps nothing of what it replaced: strings are re-interned into a fresh pool,
+//! and the input bytes it keeps (long values stay in them) are blanked everywhere except under the
+//! values still in use, newlines kept so line numbers still hold.
+//!
+//! The core has no random numbers: the caller supplies the hash key (the CLI reads 32 bytes from
+//! the operating system for each export).
+
+pub mod policy;
+
+use crate::builder::INLINE_STRING_MAX;
+use crate::intern::{Interner, Sym};
+use crate::model::{Range32, TextEncoding, TextId, TextSlot, TraceSet, Value};
+use crate::secrets::Kind;
+use crate::secrets::engine::{RuleRef, Sink, TextHit};
+use crate::secrets::keys::KeyClass;
+use crate::secrets::walk::{self, Slot};
+use crate::{SpanId, TraceId};
+use hmac::{Hmac, Mac};
+pub use policy::{Action, Policy, PolicyError};
+use rustc_hash::FxHashMap;
+use sha2::Sha256;
+use std::collections::BTreeMap;
+
+/// Schema name of the manifest.
+pub const MANIFEST_SCHEMA: &str = "loupe.redaction/1";
+
+/// What a redaction did: counts by kind and rule, never values.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Manifest {
+    /// Always [`MANIFEST_SCHEMA`].
+    pub schema: &'static str,
+    /// Matches replaced or dropped, in all.
+    pub matches: u64,
+    /// Matches by kind (`email`, `openai_key`, …, `custom`).
+    pub by_kind: BTreeMap<String, u64>,
+    /// Matches by rule and action.
+    pub rules: Vec<RuleCount>,
+    /// Values (attributes, array items, names, messages) that changed.
+    pub values_changed: u64,
+    /// Attributes dropped by a `drop` action.
+    pub attributes_dropped: u64,
+    /// Top-level attributes dropped because the allowlist does not name them.
+    pub attributes_not_allowed: u64,
+    /// Spans in the output (the same as in the input).
+    pub spans: u64,
+}
+
+/// Matches of one rule with one action.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleCount {
+    /// The kind (`custom` for custom rules).
+    pub kind: String,
+    /// The detector id or custom rule id.
+    pub rule: String,
+    /// What was done.
+    pub action: Action,
+    /// How many matches.
+    pub count: u64,
+}
+
+impl Manifest {
+    /// One line per rule for people (`email: 3 hashed`), and the totals.
+    pub fn summary(&self) -> String {
+        let mut lines = vec![format!(
+            "{} match{} redacted in {} value{}; {} attribute{} dropped by rules, {} not in the allowlist; {} spans kept",
+            self.matches,
+            if self.matches == 1 { "" } else { "es" },
+            self.values_changed,
+            if self.values_changed == 1 { "" } else { "s" },
+            self.attributes_dropped,
+            if self.attributes_dropped == 1 { "" } else { "s" },
+            self.attributes_not_allowed,
+            self.spans
+        )];
+        for r in &self.rules {
+            let done = match r.action {
+                Action::Mask => "masked",
+                Action::Hash => "hashed",
+                Action::Drop => "dropped",
+            };
+            if r.rule == r.kind {
+                lines.push(format!("  {}: {} {done}", r.rule, r.count));
+            } else {
+                lines.push(format!("  {} ({}): {} {done}", r.rule, r.kind, r.count));
+            }
+        }
+        lines.join("\n")
+    }
+}
+
+/// A redacted set and what was done to it.
+#[derive(Debug)]
+pub struct Redacted {
+    /// The set, ready for any writer.
+    pub set: TraceSet,
+    /// Counts of what was redacted.
+    pub manifest: Manifest,
+}
+
+/// Redacts a copy of `set` (the original is left as it is). `key` keys the hashes: use fresh
+/// random bytes for each export (32 are plenty).
+pub fn redact(set: &TraceSet, policy: &Policy, key: &[u8]) -> Redacted {
+    let copy = TraceSet {
+        strings: set.strings.clone(),
+        sources: set.sources.clone(),
+        spans: set.spans.clone(),
+        traces: set.traces.clone(),
+        attrs: set.attrs.clone(),
+        array_values: set.array_values.clone(),
+        events: set.events.clone(),
+        links: set.links.clone(),
+        resources: set.resources.clone(),
+        scopes: set.scopes.clone(),
+        texts: set.texts.clone(),
+        warnings: set.warnings.clone(),
+    };
+    redact_owned(copy, policy, key)
+}
+
+struct Redactor<'p> {
+    policy: &'p Policy,
+    mac: Hmac<Sha256>,
+    counts: BTreeMap<(String, String, Action), u64>,
+    /// A `drop` action matched in the value being scanned.
+    drop: bool,
+}
+
+impl Sink for Redactor<'_> {
+    fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
+        let (label, custom) = match h.rule {
+            RuleRef::Builtin(k) => (k.as_str().to_owned(), None),
+            RuleRef::Custom(i) => (self.policy.engine.custom[i as usize].id.clone(), Some(i)),
+        };
+        let action = self.policy.action(h.kind, custom);
+        *self
+            .counts
+            .entry((h.kind.as_str().to_owned(), label.clone(), action))
+            .or_default() += 1;
+        Some(match action {
+            Action::Mask => format!("[REDACTED:{label}]"),
+            Action::Drop => {
+                self.drop = true;
+                format!("[REDACTED:{label}]")
+            }
+            Action::Hash => {
+                let mut mac = self.mac.clone();
+                mac.update(label.as_bytes());
+                mac.update(&[0]);
+                mac.update(h.matched.as_bytes());
+                let digest = mac.finalize().into_bytes();
+                let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+                format!("[HASH:{label}:{hex}]")
+            }
+        })
+    }
+}
+
+/// Redacts `set` in place of a copy (see [`redact`]).
+pub fn redact_owned(mut set: TraceSet, policy: &Policy, key: &[u8]) -> Redacted {
+    let engine = &policy.engine;
+    // HMAC takes keys of any length.
+    let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| {
+        <Hmac<Sha256> as Mac>::new_from_slice(&[0; 32]).expect("a 32-byte key is valid")
+    });
+    let mut r = Redactor {
+        policy,
+        mac,
+        counts: BTreeMap::new(),
+        drop: false,
+    };
+    let mut manifest = Manifest {
+        schema: MANIFEST_SCHEMA,
+        spans: set.spans.len() as u64,
+        ..Manifest::default()
+    };
+
+    // Every attribute list once: spans', events', links', resources', scopes'.
+    let mut lists: Vec<Range32> = Vec::new();
+    lists.extend(set.spans.iter().map(|s| s.attrs));
+    lists.extend(set.events.iter().map(|e| e.attrs));
+    lists.extend(set.links.iter().map(|l| l.attrs));
+    lists.extend(set.resources.iter().map(|x| x.attrs));
+    lists.extend(set.scopes.iter().map(|x| x.attrs));
+
+    let mut dropped = vec![false; set.attrs.len()];
+    let mut new_values: Vec<(Slot, String, bool)> = Vec::new();
+    for list in lists {
+        for ix in list.as_range() {
+            if !policy.allows(set.str(set.attrs[ix].key)) && !dropped[ix] {
+                dropped[ix] = true;
+                manifest.attributes_not_allowed += 1;
+            }
+        }
+        walk::leaves(&set, engine, list, |leaf| {
+            if dropped[leaf.top as usize] || dropped[leaf.owner as usize] {
+                return;
+            }
+            let is_bytes = matches!(leaf.value, Value::Bytes(_));
+            let new = if let Some(text) = walk::leaf_text(&set, leaf) {
+                engine.process(&text, leaf.class, &mut r)
+            } else if let Some(digits) = walk::numeric_card(leaf, engine) {
+                r.hit(&TextHit {
+                    kind: Kind::PaymentCard,
+                    rule: RuleRef::Builtin(Kind::PaymentCard),
+                    matched: &digits,
+                    offset: 0,
+                    json_path: None,
+                })
+            } else {
+                None
+            };
+            if std::mem::take(&mut r.drop) {
+                dropped[leaf.owner as usize] = true;
+                manifest.attributes_dropped += 1;
+            } else if let Some(new) = new {
+                new_values.push((leaf.slot, new, is_bytes));
+            }
+        });
+    }
+    manifest.values_changed += new_values.len() as u64;
+    for (slot, text, is_bytes) in new_values {
+        let value = if is_bytes {
+            Value::Bytes(push_text(&mut set, text.into_bytes(), TextEncoding::RawBytes))
+        } else if text.len() < INLINE_STRING_MAX {
+            Value::Str(set.strings.intern(&text))
+        } else {
+            Value::Text(push_text(&mut set, text.into_bytes(), TextEncoding::Utf8))
+        };
+        match slot {
+            Slot::Attr(ix) => set.attrs[ix as usize].value = value,
+            Slot::Item(ix) => set.array_values[ix as usize] = value,
+        }
+    }
+
+    // Names, status messages, event names and service names held outside attributes.
+    let mut redact_sym = |set: &mut TraceSet, sym: Sym, manifest: &mut Manifest| -> Sym {
+        let text = set.str(sym);
+        if text.is_empty() {
+            return sym;
+        }
+        let new = engine.process(text, KeyClass::NONE, &mut r);
+        r.drop = false;
+        match new {
+            Some(new) => {
+                manifest.values_changed += 1;
+                set.strings.intern(&new)
+            }
+            None => sym,
+        }
+    };
+    let mut cache: FxHashMap<Sym, Sym> = FxHashMap::default();
+    let mut once = |set: &mut TraceSet, sym: Sym, manifest: &mut Manifest| -> Sym {
+        if let Some(&s) = cache.get(&sym) {
+            return s;
+        }
+        let s = redact_sym(set, sym, manifest);
+        cache.insert(sym, s);
+        s
+    };
+    for i in 0..set.spans.len() {
+        let (name, status) = (set.spans[i].name, set.spans[i].status_message);
+        set.spans[i].name = once(&mut set, name, &mut manifest);
+        set.spans[i].status_message = once(&mut set, status, &mut manifest);
+    }
+    for i in 0..set.events.len() {
+        let name = set.events[i].name;
+        set.events[i].name = once(&mut set, name, &mut manifest);
+    }
+    let service_key = set.strings.get("service.name");
+    for i in 0..set.resources.len() {
+        let res = set.resources[i];
+        // The service name follows its attribute when it has one, else is scanned itself.
+        let attr = set.attrs[res.attrs.as_range()]
+            .iter()
+            .enumerate()
+            .find(|(_, a)| Some(a.key) == service_key)
+            .map(|(k, a)| (res.attrs.start as usize + k, a.value));
+        set.resources[i].service_name = match attr {
+            Some((ix, v)) if !dropped[ix] => match set.value_str(v).map(|c| c.into_owned()) {
+                Some(name) => set.strings.intern(&name),
+                None => res.service_name,
+            },
+            _ => once(&mut set, res.service_name, &mut manifest),
+        };
+    }
+    drop(once);
+    // Warnings may quote values.
+    for w in &mut set.warnings {
+        if let Some(new) = engine.process(&w.message, KeyClass::NONE, &mut r) {
+            w.message = new;
+        }
+    }
+
+    if dropped.iter().any(|&d| d) {
+        remove_attrs(&mut set, &dropped);
+    }
+    purge(&mut set);
+
+    for ((kind, rule, action), count) in r.counts {
+        manifest.matches += count;
+        *manifest.by_kind.entry(kind.clone()).or_default() += count;
+        manifest.rules.push(RuleCount {
+            kind,
+            rule,
+            action,
+            count,
+        });
+    }
+    Redacted { set, manifest }
+}
+
+fn push_text(set: &mut TraceSet, bytes: Vec<u8>, encoding: TextEncoding) -> TextId {
+    let id = TextId(set.texts.len() as u32);
+    set.texts.push(TextSlot::Owned {
+        bytes: bytes.into_boxed_slice(),
+        encoding,
+    });
+    id
+}
+
+/// Removes dropped attributes from the arena and shifts every range over it.
+fn remove_attrs(set: &mut TraceSet, dropped: &[bool]) {
+    let mut before = Vec::with_capacity(dropped.len() + 1);
+    let mut kept = 0u32;
+    for &d in dropped {
+        before.push(kept);
+        kept += u32::from(!d);
+    }
+    before.push(kept);
+    let remap = |r: Range32| -> Range32 {
+        let s = before[r.start as usize];
+        Range32 {
+            start: s,
+            len: before[(r.start + r.len) as usize] - s,
+        }
+    };
+    let fix = |v: &mut Value| {
+        if let Value::KvList(r) = v {
+            *r = remap(*r);
+        }
+    };
+    for s in &mut set.spans {
+        s.attrs = remap(s.attrs);
+    }
+    for e in &mut set.events {
+        e.attrs = remap(e.attrs);
+    }
+    for l in &mut set.links {
+        l.attrs = remap(l.attrs);
+    }
+    for x in &mut set.resources {
+        x.attrs = remap(x.attrs);
+    }
+    for x in &mut set.scopes {
+        x.attrs = remap(x.attrs);
+    }
+    for v in &mut set.array_values {
+        fix(v);
+    }
+    let mut k = 0;
+    for i in 0..set.attrs.len() {
+        if !dropped[i] {
+            let mut a = set.attrs[i];
+            fix(&mut a.value);
+            set.attrs[k] = a;
+            k += 1;
+        }
+    }
+    set.attrs.truncate(k);
+}
+
+/// Rebuilds the string pool with only the strings in use, drops unused texts, and blanks the
+/// input bytes everywhere but under values still in use.
+fn purge(set: &mut TraceSet) {
+    let old = std::mem::take(&mut set.strings);
+    let mut map: Vec<u32> = vec![u32::MAX; old.len()];
+    let mut new = Interner::default();
+    let mut m = |s: Sym| -> Sym {
+        let i = s.0 as usize;
+        if map[i] == u32::MAX {
+            map[i] = new.intern(old.resolve(s)).0;
+        }
+        Sym(map[i])
+    };
+    let tid = |id: TraceId, m: &mut dyn FnMut(Sym) -> Sym| match id {
+        TraceId::Raw(s) => TraceId::Raw(m(s)),
+        b => b,
+    };
+    let sid = |id: SpanId, m: &mut dyn FnMut(Sym) -> Sym| match id {
+        SpanId::Raw(s) => SpanId::Raw(m(s)),
+        b => b,
+    };
+    for t in &mut set.traces {
+        t.id = tid(t.id, &mut m);
+    }
+    for s in &mut set.spans {
+        s.span_id = sid(s.span_id, &mut m);
+        s.parent_id = s.parent_id.map(|p| sid(p, &mut m));
+        s.name = m(s.name);
+        s.status_message = m(s.status_message);
+        s.trace_state = m(s.trace_state);
+    }
+    for e in &mut set.events {
+        e.name = m(e.name);
+    }
+    for l in &mut set.links {
+        l.trace_id = tid(l.trace_id, &mut m);
+        l.span_id = sid(l.span_id, &mut m);
+        l.trace_state = m(l.trace_state);
+    }
+    for r in &mut set.resources {
+        r.service_name = m(r.service_name);
+        r.schema_url = m(r.schema_url);
+    }
+    for s in &mut set.scopes {
+        s.name = m(s.name);
+        s.version = m(s.version);
+        s.schema_url = m(s.schema_url);
+    }
+    // Values: re-intern, and note which texts and input ranges are still used.
+    let mut live_text = vec![false; set.texts.len()];
+    let mut live: Vec<(u32, usize, usize)> = Vec::new();
+    let mut value = |v: &mut Value, m: &mut dyn FnMut(Sym) -> Sym| match v {
+        Value::Str(s) => *s = m(*s),
+        Value::Src(s) => live.push((s.source(), s.offset(), s.len())),
+        Value::Text(t) | Value::Bytes(t) => live_text[t.0 as usize] = true,
+        _ => {}
+    };
+    for a in &mut set.attrs {
+        a.key = m(a.key);
+        value(&mut a.value, &mut m);
+    }
+    for v in &mut set.array_values {
+        value(v, &mut m);
+    }
+    for (i, t) in set.texts.iter_mut().enumerate() {
+        match t {
+            TextSlot::Source {
+                source, start, len, ..
+            } if live_text[i] => live.push((*source, *start, *len as usize)),
+            TextSlot::Owned { bytes, .. } if !live_text[i] => *bytes = Box::default(),
+            TextSlot::Source { len, .. } if !live_text[i] => *len = 0,
+            _ => {}
+        }
+    }
+    set.strings = new;
+    // Blank the input bytes outside live ranges (newlines stay, so line numbers still hold).
+    live.sort_unstable();
+    for (si, src) in set.sources.iter_mut().enumerate() {
+        let mut keep = vec![false; src.bytes.len()];
+        let from = live.partition_point(|l| (l.0 as usize) < si);
+        let to = live.partition_point(|l| (l.0 as usize) <= si);
+        for &(_, start, len) in &live[from..to] {
+            let end = (start + len).min(keep.len());
+            for k in keep.iter_mut().take(end).skip(start) {
+                *k = true;
+            }
+        }
+        for (b, k) in src.bytes.iter_mut().zip(keep) {
+            if !k && *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(json: &str) -> TraceSet {
+        crate::load("t.json", json.as_bytes().to_vec()).expect("loads")
+    }
+
+    const DOC: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"agent"}}]},"scopeSpans":[{"spans":[
+      {"traceId":"0123456789abcdef0123456789abcdef","spanId":"00000000000000a1","name":"mail jane.doe@acme-corp.io","startTimeUnixNano":"1","endTimeUnixNano":"9",
+       "attributes":[
+         {"key":"gen_ai.usage.input_tokens","value":{"intValue":"42"}},
+         {"key":"api_key","value":{"stringValue":"abcd1234efgh5678"}},
+         {"key":"user.email","value":{"stringValue":"jane.doe@acme-corp.io"}},
+         {"key":"args","value":{"stringValue":"{\"to\":\"jane.doe@acme-corp.io\",\"n\":1}"}},
+         {"key":"nested","value":{"kvlistValue":{"values":[{"key":"password","value":{"stringValue":"hunter22"}},{"key":"ok","value":{"stringValue":"fine"}}]}}},
+         {"key":"list","value":{"arrayValue":{"values":[{"stringValue":"x"},{"stringValue":"AKIAIOSFODNN7EXAMPLE"}]}}}
+       ]}]}]}]}"#;
+
+    fn json(set: &TraceSet) -> String {
+        let mut out = Vec::new();
+        crate::export::otlp_json::write(set, &mut out).expect("write");
+        String::from_utf8(out).expect("utf8")
+    }
+
+    #[test]
+    fn masks_everything_and_keeps_the_rest() {
+        let set = load(DOC);
+        let r = redact(&set, &Policy::default(), &[7; 32]);
+        let out = json(&r.set);
+        for secret in ["jane.doe", "abcd1234efgh5678", "hunter22", "AKIAIOSFODNN7EXAMPLE"] {
+            assert!(!out.contains(secret), "{secret} in {out}");
+        }
+        assert!(out.contains(r#""name":"mail [REDACTED:email]""#), "{out}");
+        assert!(out.contains(r#"{"key":"gen_ai.usage.input_tokens","value":{"intValue":"42"}}"#));
+        assert!(out.contains(r#"\"to\":\"[REDACTED:email]\""#), "{out}");
+        assert!(out.contains(r#"{"key":"ok","value":{"stringValue":"fine"}}"#));
+        assert_eq!(r.manifest.matches, 6, "{:?}", r.manifest);
+        assert_eq!(r.manifest.by_kind["email"], 3);
+        // Neither the pool nor the kept input bytes hold a replaced value.
+        for s in &r.set.sources {
+            let text = String::from_utf8_lossy(&s.bytes);
+            assert!(!text.contains("jane.doe") && !text.contains("hunter22"), "{text}");
+        }
+        for i in 0..r.set.strings.len() {
+            let s = r.set.strings.resolve(Sym(i as u32));
+            assert!(!s.contains("jane.doe") && !s.contains("hunter22"), "{s}");
+        }
+        // The original is untouched.
+        assert!(json(&set).contains("hunter22"));
+    }
+
+    #[test]
+    fn hash_is_keyed_and_stable_within_an_export() {
+        let set = load(DOC);
+        let p = Policy::parse("default = \"hash\"").expect("policy");
+        let a = json(&redact(&set, &p, &[1; 32]).set);
+        let b = json(&redact(&set, &p, &[2; 32]).set);
+        let tag = |s: &str| {
+            let at = s.find("[HASH:email:").expect("hashed") + 12;
+            s[at..at + 8].to_owned()
+        };
+        assert_ne!(tag(&a), tag(&b), "another key, another hash");
+        // The three copies of the address hash alike within one export.
+        assert_eq!(a.matches(&format!("[HASH:email:{}]", tag(&a))).count(), 3, "{a}");
+    }
+
+    #[test]
+    fn drop_and_allowlist() {
+        let set = load(DOC);
+        let p = Policy::parse("[actions]\nsecret_field = \"drop\"\naws_access_key_id = \"drop\"")
+            .expect("policy");
+        let r = redact(&set, &p, &[0; 32]);
+        let out = json(&r.set);
+        assert!(!out.contains("\"api_key\"") && !out.contains("\"list\""), "{out}");
+        assert!(!out.contains("\"password\"") && out.contains("\"ok\""), "{out}");
+        assert_eq!(r.manifest.attributes_dropped, 3);
+        let p = Policy::parse("allowlist = [\"gen_ai.*\", \"service.name\"]").expect("policy");
+        let r = redact(&set, &p, &[0; 32]);
+        let out = json(&r.set);
+        assert!(out.contains("gen_ai.usage.input_tokens") && !out.contains("user.email"), "{out}");
+        assert_eq!(r.manifest.attributes_not_allowed, 5);
+        assert!(out.contains("\"service.name\""));
+        // The output loads again with the same span.
+        let again = load(&out);
+        assert_eq!(again.span_count(), 1);
+    }
+
+    #[test]
+    fn custom_rules() {
+        let set = load(&DOC.replace("\"fine\"", "\"EMP-123456 fine\""));
+        let p = Policy::parse(
+            "[[rule]]\nid = \"employee\"\npattern = \"EMP-[0-9]{6}\"\n[[rule]]\nid = \"mailbox\"\nkeys = [\"user.*\"]\naction = \"hash\"",
+        )
+        .expect("policy");
+        let out = json(&redact(&set, &p, &[0; 32]).set);
+        assert!(out.contains("[REDACTED:employee] fine"), "{out}");
+        assert!(out.contains("[HASH:mailbox:"), "{out}");
+    }
+}
