@@ -1,0 +1,957 @@
+//! The engine: owns the open [`TraceSet`] and its [`Analysis`], and answers the UI's requests
+//! ([`crate::protocol`]). It runs in the Web Worker; it is plain Rust, so it is tested natively.
+//!
+//! It computes nothing about traces itself: names, times, the critical path, tokens, cost,
+//! findings, the audit and transcripts all come from `loupe-core`. What it adds is the *view*:
+//! which rows are visible (collapsed subtrees, the critical-path-only mode, the filter) and the
+//! shapes the UI reads.
+
+use crate::protocol::*;
+use crate::query::{Query, SpanFacts};
+use loupe_core::analysis::rules::{Finding, Severity, rules};
+use loupe_core::analysis::{Analysis, Options, messages};
+use loupe_core::model::{Attr, SpanIx, StatusCode, TraceIx, TraceSet, TreeFlags, Value, ValueRef};
+use loupe_core::report::TraceReport;
+use loupe_core::{Limits, Loader};
+use std::collections::{HashMap, HashSet};
+
+/// The worker's state.
+#[derive(Debug, Default)]
+pub struct Engine {
+    set: Option<TraceSet>,
+    analysis: Option<Analysis>,
+    loader: Option<Loader>,
+    /// Findings that concern each span: (trace, finding index).
+    findings_of: HashMap<u32, Vec<(u32, u32)>>,
+    view: Option<View>,
+    version: u32,
+}
+
+#[derive(Debug, Default)]
+struct View {
+    trace: u32,
+    critical_only: bool,
+    query: Query,
+    query_error: Option<String>,
+    hide: bool,
+    collapsed: HashSet<u32>,
+    /// Span indices of the visible rows, ascending (pre-order).
+    rows: Vec<u32>,
+    /// Whether each span of the trace matches (indexed from the trace's first span); empty without a query.
+    matched: Vec<bool>,
+    matches: u32,
+}
+
+/// Why an engine request failed.
+fn err(message: impl Into<String>) -> Response {
+    Response::Error {
+        message: message.into(),
+    }
+}
+
+impl Engine {
+    /// An empty engine.
+    pub fn new() -> Self {
+        Engine::default()
+    }
+
+    /// The open set, if any.
+    pub fn set(&self) -> Option<&TraceSet> {
+        self.set.as_ref()
+    }
+
+    /// Adds one file to the set being loaded. On error nothing of the file is kept and everything
+    /// open stays open.
+    pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) -> FileOutcome {
+        let loader = self.loader.get_or_insert_with(|| match self.set.take() {
+            Some(set) => Loader::from_set(set, Limits::default()),
+            None => Loader::new(),
+        });
+        self.analysis = None;
+        self.view = None;
+        match loader.add_file(name, bytes) {
+            Ok(s) => FileOutcome {
+                name: name.to_owned(),
+                spans: Some(s.span_count),
+                format: Some(s.format.to_owned()),
+                error: None,
+            },
+            Err(e) => FileOutcome {
+                name: name.to_owned(),
+                spans: None,
+                format: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }
+
+    /// A file the browser could not read at all (it never reached the core).
+    pub fn unreadable(name: &str, why: &str) -> FileOutcome {
+        FileOutcome {
+            name: name.to_owned(),
+            spans: None,
+            format: None,
+            error: Some(format!(
+                "{name}: the browser could not read the file ({why}); check that it still exists and is readable"
+            )),
+        }
+    }
+
+    /// Links the trees of everything loaded and analyses the set.
+    pub fn finish(&mut self) -> Summary {
+        if let Some(loader) = self.loader.take() {
+            let set = loader.finish();
+            let analysis = Analysis::run(&set, &Options::default());
+            let mut findings_of: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+            for (t, ta) in analysis.traces.iter().enumerate() {
+                for (fi, f) in ta.findings.iter().enumerate() {
+                    for s in &f.spans {
+                        let e = findings_of.entry(s.0).or_default();
+                        if !e.contains(&(t as u32, fi as u32)) {
+                            e.push((t as u32, fi as u32));
+                        }
+                    }
+                }
+            }
+            self.findings_of = findings_of;
+            self.set = Some(set);
+            self.analysis = Some(analysis);
+            self.view = None;
+            self.version += 1;
+        }
+        self.summary()
+    }
+
+    /// Answers one request ([`Request::Open`] is the loader's, see [`Engine::add_file`]).
+    pub fn handle(&mut self, req: Request) -> Response {
+        if matches!(req, Request::Summary) {
+            return Response::Summary(self.summary());
+        }
+        if self.set.is_none() || self.analysis.is_none() {
+            return err("no trace is open yet");
+        }
+        match req {
+            Request::Open | Request::Summary => err("not a query"),
+            Request::SetView {
+                trace,
+                critical_only,
+                query,
+                hide,
+            } => {
+                if trace as usize >= self.set().map_or(0, |s| s.traces().len()) {
+                    return err(format!("there is no trace {trace}"));
+                }
+                let keep_collapsed = self.view.as_ref().filter(|v| v.trace == trace);
+                let collapsed = keep_collapsed
+                    .map(|v| v.collapsed.clone())
+                    .unwrap_or_default();
+                let (q, qerr) = match Query::parse(&query) {
+                    Ok(q) => (q, None),
+                    Err(e) => (Query::default(), Some(e)),
+                };
+                self.view = Some(View {
+                    trace,
+                    critical_only,
+                    query: q,
+                    query_error: qerr,
+                    hide,
+                    collapsed,
+                    ..View::default()
+                });
+                self.rebuild();
+                Response::View(self.view_info(None, None))
+            }
+            Request::Toggle { span } => {
+                let Some(v) = self.view.as_mut() else {
+                    return err("no trace is shown");
+                };
+                if !v.collapsed.remove(&span) {
+                    v.collapsed.insert(span);
+                }
+                self.rebuild();
+                Response::View(self.view_info(Some(span), None))
+            }
+            Request::CollapseTo { depth } => {
+                let (Some(set), Some(v)) = (self.set.as_ref(), self.view.as_mut()) else {
+                    return err("no trace is shown");
+                };
+                v.collapsed.clear();
+                if let Some(d) = depth {
+                    let range = set.traces()[v.trace as usize].spans.as_range();
+                    for i in range {
+                        let s = &set.spans()[i];
+                        if s.depth >= d && s.subtree_end as usize > i + 1 {
+                            v.collapsed.insert(i as u32);
+                        }
+                    }
+                }
+                self.rebuild();
+                Response::View(self.view_info(None, None))
+            }
+            Request::Reveal { span } => self.reveal(span),
+            Request::NextMatch { from, back } => self.next_match(from, back),
+            Request::Rows { start, count } => self.rows(start, count),
+            Request::Span { span } => match self.span_detail(span) {
+                Some(d) => Response::Span(Box::new(d)),
+                None => err(format!("there is no span {span}")),
+            },
+            Request::Trace { trace } => match self.trace_detail(trace) {
+                Some(d) => Response::Trace(Box::new(d)),
+                None => err(format!("there is no trace {trace}")),
+            },
+            Request::Locate { trace_id, span_id } => self.locate(&trace_id, span_id.as_deref()),
+        }
+    }
+
+    /// The files and traces open.
+    pub fn summary(&self) -> Summary {
+        let (Some(set), Some(an)) = (self.set.as_ref(), self.analysis.as_ref()) else {
+            return Summary::default();
+        };
+        let files = set
+            .sources()
+            .iter()
+            .enumerate()
+            .map(|(i, s)| FileEntry {
+                name: s.name.clone(),
+                format: s.format.to_owned(),
+                spans: s.span_count,
+                bytes: s.bytes.len() as u64,
+                compressed: s.compressed_len.map(|c| c as u64),
+                warnings: set
+                    .warnings()
+                    .iter()
+                    .filter(|w| w.source.is_some_and(|x| x.0 as usize == i))
+                    .map(|w| (w.code.as_str().to_owned(), w.message.clone()))
+                    .collect(),
+            })
+            .collect();
+        let traces = (0..set.traces().len())
+            .map(|t| trace_entry(set, an, t as u32))
+            .collect();
+        Summary {
+            files,
+            traces,
+            span_count: set.span_count() as u64,
+        }
+    }
+
+    fn facts<'a>(an: &Analysis, kinds: &'a [&'static str], i: usize) -> SpanFacts<'a> {
+        SpanFacts {
+            op: an.steps[i].op,
+            critical: an.on_critical_path[i],
+            findings: kinds,
+        }
+    }
+
+    fn finding_kinds(&self, span: u32) -> Vec<&'static str> {
+        let Some(an) = self.analysis.as_ref() else {
+            return Vec::new();
+        };
+        self.findings_of
+            .get(&span)
+            .map(|v| {
+                v.iter()
+                    .map(|&(t, f)| an.traces[t as usize].findings[f as usize].kind)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn rebuild(&mut self) {
+        let (Some(set), Some(an)) = (self.set.as_ref(), self.analysis.as_ref()) else {
+            return;
+        };
+        let Some(mut v) = self.view.take() else {
+            return;
+        };
+        self.version += 1;
+        let range = set.traces()[v.trace as usize].spans.as_range();
+        let base = range.start;
+        let spans = set.spans();
+        v.matched.clear();
+        v.matches = 0;
+        if !v.query.is_empty() {
+            v.matched.reserve(range.len());
+            for i in range.clone() {
+                let kinds = self.finding_kinds(i as u32);
+                let m = v
+                    .query
+                    .matches(set, SpanIx(i as u32), Self::facts(an, &kinds, i));
+                v.matches += u32::from(m);
+                v.matched.push(m);
+            }
+        }
+        // In hide mode a span stays when it or a descendant matches.
+        let keep: Vec<bool> = if v.hide && !v.query.is_empty() {
+            let mut keep = v.matched.clone();
+            for i in range.clone().rev() {
+                if keep[i - base]
+                    && let Some(p) = spans[i].parent
+                {
+                    keep[p.0 as usize - base] = true;
+                }
+            }
+            keep
+        } else {
+            Vec::new()
+        };
+        v.rows.clear();
+        let mut i = range.start;
+        while i < range.end {
+            let s = &spans[i];
+            let skip = (v.critical_only && !an.on_critical_path[i])
+                || (!keep.is_empty() && !keep[i - base]);
+            if skip {
+                i = s.subtree_end as usize;
+                continue;
+            }
+            v.rows.push(i as u32);
+            i = if v.collapsed.contains(&(i as u32)) {
+                s.subtree_end as usize
+            } else {
+                i + 1
+            };
+        }
+        self.view = Some(v);
+    }
+
+    fn view_info(&self, span: Option<u32>, row: Option<u32>) -> ViewInfo {
+        let (Some(set), Some(v)) = (self.set.as_ref(), self.view.as_ref()) else {
+            return ViewInfo::default();
+        };
+        let t = &set.traces()[v.trace as usize];
+        let max_depth = t
+            .spans
+            .as_range()
+            .map(|i| set.spans()[i].depth)
+            .max()
+            .unwrap_or(0);
+        ViewInfo {
+            version: self.version,
+            trace: v.trace,
+            rows: v.rows.len() as u32,
+            matches: v.matches,
+            query_error: v.query_error.clone(),
+            row,
+            span,
+            start_unix_ns: t.start_unix_ns,
+            duration_ns: t.duration_ns(),
+            max_depth,
+        }
+    }
+
+    fn reveal(&mut self, span: u32) -> Response {
+        let Some(set) = self.set.as_ref() else {
+            return err("nothing is open");
+        };
+        if span as usize >= set.span_count() {
+            return err(format!("there is no span {span}"));
+        }
+        let trace = set.spans()[span as usize].trace.0;
+        if self.view.as_ref().is_none_or(|v| v.trace != trace) {
+            let old = self.view.take().unwrap_or_default();
+            self.view = Some(View {
+                trace,
+                critical_only: old.critical_only,
+                hide: old.hide,
+                query: old.query,
+                query_error: old.query_error,
+                ..View::default()
+            });
+        }
+        let mut p = set.spans()[span as usize].parent;
+        if let Some(v) = self.view.as_mut() {
+            while let Some(ix) = p {
+                v.collapsed.remove(&ix.0);
+                p = set.spans()[ix.0 as usize].parent;
+            }
+        }
+        self.rebuild();
+        let row = self
+            .view
+            .as_ref()
+            .and_then(|v| v.rows.binary_search(&span).ok())
+            .map(|r| r as u32);
+        Response::View(self.view_info(Some(span), row))
+    }
+
+    fn next_match(&mut self, from: i64, back: bool) -> Response {
+        let (Some(set), Some(v)) = (self.set.as_ref(), self.view.as_ref()) else {
+            return err("no trace is shown");
+        };
+        if v.matches == 0 {
+            return Response::View(self.view_info(None, None));
+        }
+        let range = set.traces()[v.trace as usize].spans.as_range();
+        let n = range.len();
+        // Start after (or before) the span of row `from`, in pre-order, wrapping around.
+        let origin = usize::try_from(from)
+            .ok()
+            .and_then(|r| v.rows.get(r))
+            .map(|&s| s as usize - range.start);
+        let found = (1..=n).find_map(|k| {
+            let local = match (origin, back) {
+                (Some(o), false) => (o + k) % n,
+                (Some(o), true) => (o + n - k % n) % n,
+                (None, false) => k - 1,
+                (None, true) => n - k,
+            };
+            v.matched[local].then_some(local)
+        });
+        match found {
+            Some(local) => self.reveal((range.start + local) as u32),
+            None => Response::View(self.view_info(None, None)),
+        }
+    }
+
+    fn rows(&self, start: u32, count: u32) -> Response {
+        let (Some(set), Some(an), Some(v)) = (
+            self.set.as_ref(),
+            self.analysis.as_ref(),
+            self.view.as_ref(),
+        ) else {
+            return err("no trace is shown");
+        };
+        let t = &set.traces()[v.trace as usize];
+        let base = t.spans.start as usize;
+        let suspect = an.traces[v.trace as usize].first_suspect.map(|(s, _)| s.0);
+        let end = (start as usize + count.min(2000) as usize).min(v.rows.len());
+        let rows = v.rows[(start as usize).min(end)..end]
+            .iter()
+            .map(|&ix| {
+                let i = ix as usize;
+                let span = set.span(SpanIx(ix));
+                let rec = span.rec;
+                let findings = self
+                    .findings_of
+                    .get(&ix)
+                    .map(|fs| {
+                        fs.iter()
+                            .map(|&(t, f)| {
+                                let f = &an.traces[t as usize].findings[f as usize];
+                                (f.kind.to_owned(), f.severity.as_str().to_owned())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Row {
+                    span: ix,
+                    depth: rec.depth,
+                    name: span.name().to_owned(),
+                    service: span.service().to_owned(),
+                    op: an.steps[i].op.as_str().to_owned(),
+                    start_ns: rec.start_unix_ns.saturating_sub(t.start_unix_ns),
+                    duration_ns: rec.duration_ns(),
+                    error: rec.status == StatusCode::Error,
+                    descendants: rec.subtree_end - ix - 1,
+                    collapsed: v.collapsed.contains(&ix),
+                    critical: an.on_critical_path[i],
+                    matched: v.matched.get(i - base).copied().unwrap_or(false),
+                    findings,
+                    suspect: suspect == Some(ix),
+                    tokens: an.inclusive_tokens[i],
+                    detached: rec.tree_flags.has(TreeFlags::ORPHAN)
+                        || rec.tree_flags.has(TreeFlags::CYCLE_CUT),
+                }
+            })
+            .collect();
+        Response::Rows(RowWindow {
+            version: self.version,
+            start: start.min(end as u32),
+            rows,
+        })
+    }
+
+    fn finding_entry(&self, t: u32, fi: usize) -> Option<FindingEntry> {
+        let (set, an) = (self.set.as_ref()?, self.analysis.as_ref()?);
+        let ta = &an.traces[t as usize];
+        let f: &Finding = ta.findings.get(fi)?;
+        Some(FindingEntry {
+            kind: f.kind.to_owned(),
+            severity: f.severity.as_str().to_owned(),
+            message: f.message.clone(),
+            explanation: rules()
+                .iter()
+                .find(|r| r.id() == f.kind)
+                .map(|r| r.explanation().to_owned())
+                .unwrap_or_default(),
+            spans: f.spans.iter().map(|s| s.0).collect(),
+            span_names: f
+                .spans
+                .iter()
+                .map(|&s| set.span(s).name().to_owned())
+                .collect(),
+            first_suspect: ta.first_suspect.is_some_and(|(_, x)| x == fi),
+        })
+    }
+
+    /// One span's details.
+    pub fn span_detail(&self, ix: u32) -> Option<SpanDetail> {
+        let (set, an) = (self.set.as_ref()?, self.analysis.as_ref()?);
+        if ix as usize >= set.span_count() {
+            return None;
+        }
+        let i = ix as usize;
+        let span = set.span(SpanIx(ix));
+        let rec = span.rec;
+        let t = &set.traces()[rec.trace.0 as usize];
+        let step = &an.steps[i];
+
+        let mut genai = Vec::new();
+        let mut tool = Vec::new();
+        let mut other = Vec::new();
+        for a in span.attrs() {
+            let key = set.str(a.key);
+            let kv = value_kv(set, key, a.value);
+            match group_of(key) {
+                Group::Tool => tool.push(kv),
+                Group::GenAi => genai.push(kv),
+                Group::Other => other.push(kv),
+            }
+        }
+        let res = set.resource(rec.resource);
+        let scope = set.scope(rec.scope);
+        let mut scope_kvs = Vec::new();
+        for (k, v) in [("name", scope.name), ("version", scope.version)] {
+            if !set.str(v).is_empty() {
+                scope_kvs.push(Kv {
+                    key: k.to_owned(),
+                    value: set.str(v).to_owned(),
+                    kind: "string".to_owned(),
+                });
+            }
+        }
+        scope_kvs.extend(kvs(set, set.attrs(scope.attrs)));
+        let groups = [
+            ("GenAI", genai),
+            ("Tool", tool),
+            ("Span", other),
+            ("Resource", kvs(set, set.attrs(res.attrs))),
+            ("Scope", scope_kvs),
+        ]
+        .into_iter()
+        .filter(|(_, a)| !a.is_empty())
+        .map(|(name, attrs)| AttrGroup {
+            name: name.to_owned(),
+            attrs,
+        })
+        .collect();
+
+        let events = set
+            .events(rec.events)
+            .iter()
+            .map(|e| EventEntry {
+                name: set.str(e.name).to_owned(),
+                offset_ns: e.time_unix_ns as i64 - rec.start_unix_ns as i64,
+                attrs: kvs(set, set.attrs(e.attrs)),
+            })
+            .collect();
+        let links = set
+            .links(rec.links)
+            .iter()
+            .map(|l| {
+                let target = set
+                    .traces()
+                    .iter()
+                    .position(|t| t.id == l.trace_id)
+                    .and_then(|ti| {
+                        let mut r = set.traces()[ti].spans.as_range();
+                        r.find(|&k| set.spans()[k].span_id == l.span_id)
+                            .map(|k| (ti as u32, k as u32))
+                    });
+                LinkEntry {
+                    trace_id: l.trace_id.display(set.strings()).to_string(),
+                    span_id: l.span_id.display(set.strings()).to_string(),
+                    trace: target.map(|x| x.0),
+                    span: target.map(|x| x.1),
+                    attrs: kvs(set, set.attrs(l.attrs)),
+                }
+            })
+            .collect();
+        let tr = messages::transcript(set, SpanIx(ix));
+        let transcript = (!tr.is_empty()).then(|| TranscriptEntry {
+            system: tr.system.iter().map(part_entry).collect(),
+            input: tr.input.iter().map(message_entry).collect(),
+            output: tr.output.iter().map(message_entry).collect(),
+            source: tr.source.to_owned(),
+        });
+        let findings = self
+            .findings_of
+            .get(&ix)
+            .map(|v| {
+                v.iter()
+                    .filter_map(|&(t, f)| self.finding_entry(t, f as usize))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (line, col) = set.line_column(rec.origin.source, rec.origin.offset);
+        let origin = format!(
+            "{}:{line}:{col}",
+            set.sources()[rec.origin.source.0 as usize].name
+        );
+        let mut notes = Vec::new();
+        if rec.tree_flags.has(TreeFlags::ORPHAN) {
+            notes.push(format!(
+                "its parent {} is not in the open files",
+                span.parent_id().unwrap_or_default()
+            ));
+        }
+        if rec.tree_flags.has(TreeFlags::CYCLE_CUT) {
+            notes.push("its parent link closed a cycle and was cut".to_owned());
+        }
+        if rec.tree_flags.has(TreeFlags::DUPLICATE_ID) {
+            notes.push("another span of this trace has the same span id".to_owned());
+        }
+        let on_path_ns = an.traces[rec.trace.0 as usize]
+            .critical_path
+            .iter()
+            .find(|p| p.span.0 == ix)
+            .map(|p| p.on_path_ns);
+        let subject = [step.model(), step.tool_name, step.agent_name]
+            .into_iter()
+            .map(|t| t.get(set).into_owned())
+            .find(|s| !s.is_empty())
+            .unwrap_or_default();
+        Some(SpanDetail {
+            span: ix,
+            trace: rec.trace.0,
+            name: span.name().to_owned(),
+            span_id: span.span_id(),
+            parent_id: span.parent_id(),
+            parent: rec.parent.map(|p| p.0),
+            trace_id: span.trace_id(),
+            kind: rec.kind.as_str().to_owned(),
+            status: rec.status.as_str().to_owned(),
+            status_message: set.str(rec.status_message).to_owned(),
+            service: span.service().to_owned(),
+            op: step.op.as_str().to_owned(),
+            subject,
+            start_ns: rec.start_unix_ns.saturating_sub(t.start_unix_ns),
+            start_unix_ns: rec.start_unix_ns,
+            duration_ns: rec.duration_ns(),
+            self_ns: an.self_ns[i],
+            critical: an.on_critical_path[i],
+            on_path_ns,
+            tokens: an.counts_usage[i].then_some((step.tokens.input, step.tokens.output)),
+            inclusive_tokens: an.inclusive_tokens[i],
+            cost_usd: an.cost_usd[i],
+            groups,
+            events,
+            links,
+            transcript,
+            findings,
+            origin,
+            notes,
+            dropped: rec.dropped,
+        })
+    }
+
+    /// One trace's panels.
+    pub fn trace_detail(&self, t: u32) -> Option<TraceDetail> {
+        let (set, an) = (self.set.as_ref()?, self.analysis.as_ref()?);
+        let ta = an.traces.get(t as usize)?;
+        let mut order: Vec<usize> = (0..ta.findings.len()).collect();
+        let first = ta.first_suspect.map(|(_, f)| f);
+        order.sort_by_key(|&f| {
+            (
+                Some(f) != first,
+                std::cmp::Reverse(ta.findings[f].severity),
+                f,
+            )
+        });
+        let findings = order
+            .into_iter()
+            .filter_map(|f| self.finding_entry(t, f))
+            .collect();
+        let critical_path = ta
+            .critical_path
+            .iter()
+            .map(|p| PathEntry {
+                span: p.span.0,
+                name: set.span(p.span).name().to_owned(),
+                on_path_ns: p.on_path_ns,
+            })
+            .collect();
+        let by_model = ta
+            .by_model
+            .iter()
+            .map(|(m, tok)| UsageEntry {
+                name: m.clone(),
+                input: tok.input,
+                output: tok.output,
+                cache_read: tok.cache_read,
+                reasoning: tok.reasoning,
+                calls: 0,
+                cost_usd: ta.cost_by_model.get(m).copied(),
+            })
+            .collect();
+        let by_agent = ta
+            .by_agent
+            .iter()
+            .map(|(a, st)| UsageEntry {
+                name: a.clone(),
+                input: st.tokens.input,
+                output: st.tokens.output,
+                cache_read: st.tokens.cache_read,
+                reasoning: st.tokens.reasoning,
+                calls: st.invocations,
+                cost_usd: st.cost_usd,
+            })
+            .collect();
+        let by_tool = ta
+            .by_tool
+            .iter()
+            .map(|(name, st)| ToolEntry {
+                name: name.clone(),
+                calls: st.calls,
+                errors: st.errors,
+                duration_ns: st.duration_ns,
+            })
+            .collect();
+        let audit = ta
+            .audit
+            .areas
+            .iter()
+            .map(|a| AuditAreaEntry {
+                area: a.area.to_owned(),
+                score: a.score,
+                checks: a
+                    .checks
+                    .iter()
+                    .map(|c| AuditCheckEntry {
+                        check: c.check.to_owned(),
+                        passed: c.passed,
+                        total: c.total,
+                        gap: c.gap.clone(),
+                        spans: c.failing.iter().map(|s| s.0).collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let report = TraceReport::build(set, an, TraceIx(t));
+        let report = match serde_json::to_value(&report) {
+            Ok(serde_json::Value::Object(m)) => m.into_iter().collect(),
+            _ => Default::default(),
+        };
+        let orphans = set.traces()[t as usize]
+            .spans
+            .as_range()
+            .filter(|&i| set.spans()[i].tree_flags.has(TreeFlags::ORPHAN))
+            .count() as u32;
+        Some(TraceDetail {
+            entry: trace_entry(set, an, t),
+            findings,
+            first_suspect: ta.first_suspect.map(|(s, _)| s.0),
+            critical_path,
+            tokens: [
+                ta.tokens.input,
+                ta.tokens.output,
+                ta.tokens.cache_read,
+                ta.tokens.cache_creation,
+                ta.tokens.reasoning,
+            ],
+            by_model,
+            by_agent,
+            by_tool,
+            unpriced_models: ta.unpriced_models.clone(),
+            audit_score: ta.audit.score,
+            audit,
+            orphans,
+            report,
+        })
+    }
+
+    fn locate(&self, trace_id: &str, span_id: Option<&str>) -> Response {
+        let Some(set) = self.set.as_ref() else {
+            return err("nothing is open");
+        };
+        let trace = set
+            .traces()
+            .iter()
+            .position(|t| t.id.display(set.strings()).to_string() == trace_id);
+        let span = match (trace, span_id) {
+            (Some(t), Some(sid)) => set.traces()[t]
+                .spans
+                .as_range()
+                .find(|&i| set.span(SpanIx(i as u32)).span_id() == sid)
+                .map(|i| i as u32),
+            _ => None,
+        };
+        Response::Located {
+            trace: trace.map(|t| t as u32),
+            span,
+        }
+    }
+}
+
+fn trace_entry(set: &TraceSet, an: &Analysis, t: u32) -> TraceEntry {
+    let tr = &set.traces()[t as usize];
+    let ta = &an.traces[t as usize];
+    let root = set
+        .top_level(TraceIx(t))
+        .next()
+        .map(|s| set.span(s).name().to_owned())
+        .unwrap_or_default();
+    let mut services: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut errors = 0;
+    for i in tr.spans.as_range() {
+        let s = &set.spans()[i];
+        if seen.insert(s.resource) {
+            let name = set.str(set.resource(s.resource).service_name);
+            if !name.is_empty() && !services.iter().any(|x| x == name) {
+                services.push(name.to_owned());
+            }
+        }
+        errors += u32::from(s.status == StatusCode::Error);
+    }
+    services.sort();
+    TraceEntry {
+        ix: t,
+        trace_id: tr.id.display(set.strings()).to_string(),
+        root,
+        services,
+        errors,
+        start_unix_ns: tr.start_unix_ns,
+        duration_ns: tr.duration_ns(),
+        spans: tr.spans.len,
+        tokens_in: ta.tokens.input,
+        tokens_out: ta.tokens.output,
+        cost_usd: ta.cost_usd,
+        findings: ta.findings.len() as u32,
+        worst: ta
+            .findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .map(|s: Severity| s.as_str().to_owned()),
+    }
+}
+
+enum Group {
+    GenAi,
+    Tool,
+    Other,
+}
+
+/// Which panel group an attribute belongs to.
+fn group_of(key: &str) -> Group {
+    const TOOL: [&str; 4] = ["gen_ai.tool.", "tool.", "mcp.", "tool_call."];
+    const GENAI: [&str; 9] = [
+        "gen_ai.",
+        "llm.",
+        "openinference.",
+        "traceloop.",
+        "input.",
+        "output.",
+        "ai.",
+        "openai_agents.",
+        "session.",
+    ];
+    if TOOL.iter().any(|p| key.starts_with(p)) {
+        Group::Tool
+    } else if GENAI.iter().any(|p| key.starts_with(p)) || key == "input" || key == "output" {
+        Group::GenAi
+    } else {
+        Group::Other
+    }
+}
+
+fn kvs(set: &TraceSet, attrs: &[Attr]) -> Vec<Kv> {
+    attrs
+        .iter()
+        .map(|a| value_kv(set, set.str(a.key), a.value))
+        .collect()
+}
+
+fn json_of(set: &TraceSet, v: Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match set.value(v) {
+        ValueRef::Empty => J::Null,
+        ValueRef::Str(s) => J::String(s.into_owned()),
+        ValueRef::Bool(b) => J::Bool(b),
+        ValueRef::Int(i) => i.into(),
+        ValueRef::Double(d) => d.into(),
+        ValueRef::Bytes(b) => loupe_core::id::encode_base64(&b).into(),
+        ValueRef::Array(items) => items.iter().map(|&i| json_of(set, i)).collect(),
+        ValueRef::KvList(kvs) => kvs
+            .iter()
+            .map(|a| (set.str(a.key).to_owned(), json_of(set, a.value)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
+}
+
+/// An attribute as text, with its type.
+pub fn value_kv(set: &TraceSet, key: &str, v: Value) -> Kv {
+    let (value, kind) = match set.value(v) {
+        ValueRef::Empty => (String::new(), "empty"),
+        ValueRef::Str(s) => (s.into_owned(), "string"),
+        ValueRef::Bool(b) => (b.to_string(), "bool"),
+        ValueRef::Int(i) => (i.to_string(), "int"),
+        ValueRef::Double(d) => (d.to_string(), "double"),
+        ValueRef::Bytes(b) => (loupe_core::id::encode_base64(&b), "bytes"),
+        ValueRef::Array(_) => (json_of(set, v).to_string(), "array"),
+        ValueRef::KvList(_) => (json_of(set, v).to_string(), "map"),
+    };
+    Kv {
+        key: key.to_owned(),
+        value,
+        kind: kind.to_owned(),
+    }
+}
+
+fn part_entry(p: &messages::Part) -> PartEntry {
+    use messages::Part;
+    match p {
+        Part::Text(t) => PartEntry::Text { text: t.clone() },
+        Part::ToolCall {
+            id,
+            name,
+            arguments,
+        } => PartEntry::ToolCall {
+            id: id.clone(),
+            name: name.clone(),
+            arguments: arguments.clone(),
+        },
+        Part::ToolCallResponse { id, response } => PartEntry::ToolResponse {
+            id: id.clone(),
+            response: response.clone(),
+        },
+        Part::Reasoning(t) => PartEntry::Reasoning { text: t.clone() },
+        Part::Media {
+            kind,
+            modality,
+            detail,
+        } => PartEntry::Media {
+            kind: kind.clone(),
+            modality: modality.clone(),
+            detail: detail.clone(),
+        },
+        Part::Other { kind, json } => PartEntry::Other {
+            kind: kind.clone(),
+            json: json.clone(),
+        },
+    }
+}
+
+fn message_entry(m: &messages::Message) -> MessageEntry {
+    MessageEntry {
+        role: m.role.clone(),
+        name: m.name.clone(),
+        parts: m.parts.iter().map(part_entry).collect(),
+        finish_reason: m.finish_reason.clone(),
+    }
+}
+
+/// Whether an operation is shown as a model call.
+pub fn is_model_op(op: &str) -> bool {
+    matches!(
+        op,
+        "chat" | "text_completion" | "generate_content" | "embeddings"
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,232 @@
+//! The engine on the project's own SDK fixtures, natively.
+
+use super::*;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../tests/fixtures/otlp/valid/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn open(names: &[&str]) -> Engine {
+    let mut e = Engine::new();
+    for n in names {
+        let out = e.add_file(n, fixture(n));
+        assert!(out.error.is_none(), "{out:?}");
+    }
+    e.finish();
+    e
+}
+
+fn view(e: &mut Engine, trace: u32, query: &str, hide: bool, critical_only: bool) -> ViewInfo {
+    match e.handle(Request::SetView {
+        trace,
+        critical_only,
+        query: query.into(),
+        hide,
+    }) {
+        Response::View(v) => v,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn rows(e: &mut Engine, start: u32, count: u32) -> Vec<Row> {
+    match e.handle(Request::Rows { start, count }) {
+        Response::Rows(w) => w.rows,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The trace with the most spans.
+fn biggest(e: &Engine) -> TraceEntry {
+    let s = e.summary();
+    s.traces
+        .into_iter()
+        .max_by_key(|t| t.spans)
+        .expect("a trace")
+}
+
+#[test]
+fn summary_lists_files_and_traces() {
+    let e = open(&["sdk-python-agent.json"]);
+    let s = e.summary();
+    assert_eq!(s.files.len(), 1);
+    assert_eq!(s.files[0].format, "otlp-json");
+    assert_eq!(s.span_count, 13);
+    assert_eq!(s.traces.len(), 2);
+    let t = biggest(&e);
+    assert_eq!(t.root, "invoke_agent support-bot");
+    assert_eq!(t.spans, 11);
+    assert_eq!(t.findings, 3);
+    assert_eq!(t.worst.as_deref(), Some("warning"));
+    assert!(t.tokens_in > 0 && t.cost_usd.is_some());
+}
+
+#[test]
+fn rows_collapse_reveal_and_critical_path() {
+    let mut e = open(&["sdk-python-agent.json"]);
+    let t = biggest(&e);
+    let v = view(&mut e, t.ix, "", false, false);
+    assert_eq!(v.rows, 11);
+    let all = rows(&mut e, 0, 100);
+    assert_eq!(all.len(), 11);
+    assert_eq!(all[0].name, "invoke_agent support-bot");
+    assert_eq!(all[0].depth, 0);
+    assert_eq!(all[0].descendants, 10);
+    assert!(all[0].critical);
+    assert!(
+        all.iter()
+            .any(|r| r.suspect && r.findings.iter().any(|f| f.0 == "loop"))
+    );
+    // A window.
+    let w = rows(&mut e, 3, 2);
+    assert_eq!(w.len(), 2);
+    assert_eq!(w[0].span, all[3].span);
+    // Collapse the root: one row; reveal a child: all again.
+    let root = all[0].span;
+    let Response::View(v) = e.handle(Request::Toggle { span: root }) else {
+        panic!()
+    };
+    assert_eq!(v.rows, 1);
+    assert!(rows(&mut e, 0, 10)[0].collapsed);
+    let Response::View(v) = e.handle(Request::Reveal { span: all[5].span }) else {
+        panic!()
+    };
+    assert_eq!((v.rows, v.row), (11, Some(5)));
+    // Critical path only: every row is on it.
+    let v = view(&mut e, t.ix, "", false, true);
+    let cp = rows(&mut e, 0, 100);
+    assert_eq!(cp.len() as u32, v.rows);
+    assert!(cp.iter().all(|r| r.critical));
+    let detail = e.trace_detail(t.ix).expect("detail");
+    assert_eq!(detail.critical_path.len(), cp.len());
+    // Collapse everything below depth 0, then expand all.
+    let Response::View(v) = e.handle(Request::CollapseTo { depth: Some(0) }) else {
+        panic!()
+    };
+    assert_eq!(v.rows, 1);
+    let Response::View(v) = e.handle(Request::CollapseTo { depth: None }) else {
+        panic!()
+    };
+    assert_eq!(v.rows as usize, cp.len());
+}
+
+#[test]
+fn filter_marks_or_hides() {
+    let mut e = open(&["sdk-python-agent.json"]);
+    let t = biggest(&e);
+    let v = view(&mut e, t.ix, "kind:tool", false, false);
+    assert_eq!((v.rows, v.matches), (11, 4));
+    let v = view(&mut e, t.ix, "kind:tool", true, false);
+    // Four tool calls and their parent.
+    assert_eq!(v.rows, 5);
+    let r = rows(&mut e, 0, 10);
+    assert!(!r[0].matched && r[1..].iter().all(|r| r.matched));
+    let v = view(&mut e, t.ix, "finding:loop", true, false);
+    assert!(v.matches >= 1);
+    let v = view(
+        &mut e,
+        t.ix,
+        "gen_ai.tool.name=lookup_order >450ms",
+        false,
+        false,
+    );
+    assert_eq!(v.matches, 1, "only the 484 ms call");
+    let v = view(&mut e, t.ix, "status:nonsense", false, false);
+    assert!(v.query_error.is_some());
+    // Next match walks in tree order and wraps.
+    view(&mut e, t.ix, "kind:tool", false, false);
+    let Response::View(a) = e.handle(Request::NextMatch {
+        from: 0,
+        back: false,
+    }) else {
+        panic!()
+    };
+    let Response::View(b) = e.handle(Request::NextMatch {
+        from: a.row.unwrap() as i64,
+        back: false,
+    }) else {
+        panic!()
+    };
+    assert!(b.row > a.row);
+    let Response::View(c) = e.handle(Request::NextMatch {
+        from: 0,
+        back: true,
+    }) else {
+        panic!()
+    };
+    let last = c.row.expect("a match") as usize;
+    let all = rows(&mut e, 0, 100);
+    assert_eq!(all[last].op, "execute_tool");
+    assert!(
+        all[last + 1..].iter().all(|r| r.op != "execute_tool"),
+        "the last tool call"
+    );
+}
+
+#[test]
+fn span_detail_groups_attributes_and_reads_the_transcript() {
+    let mut e = open(&["sdk-node-agent.jsonl"]);
+    let t = biggest(&e);
+    view(&mut e, t.ix, "", false, false);
+    let all = rows(&mut e, 0, 100);
+    let chat = all.iter().find(|r| r.op == "chat").expect("a chat span");
+    let d = e.span_detail(chat.span).expect("detail");
+    assert_eq!(d.op, "chat");
+    assert_eq!(d.subject, "gpt-4o");
+    let names: Vec<&str> = d.groups.iter().map(|g| g.name.as_str()).collect();
+    assert!(
+        names.contains(&"GenAI") && names.contains(&"Resource"),
+        "{names:?}"
+    );
+    let tr = d.transcript.expect("a transcript");
+    assert!(!tr.input.is_empty() && !tr.output.is_empty());
+    assert!(d.origin.starts_with("sdk-node-agent.jsonl:"));
+    let tool = all.iter().find(|r| r.op == "execute_tool").expect("a tool");
+    let d = e.span_detail(tool.span).expect("detail");
+    assert!(d.groups.iter().any(|g| g.name == "Tool"));
+}
+
+#[test]
+fn a_bad_file_is_reported_and_the_open_set_stays() {
+    let mut e = open(&["sdk-python-agent.json"]);
+    let out = e.add_file("broken.json", b"{\"resourceSpans\": [".to_vec());
+    let msg = out.error.expect("an error");
+    assert!(msg.starts_with("broken.json"), "{msg}");
+    let s = e.finish();
+    assert_eq!(s.span_count, 13);
+    assert_eq!(s.files.len(), 1);
+    // Merging a second file adds its traces.
+    e.add_file("sdk-node-agent.jsonl", fixture("sdk-node-agent.jsonl"));
+    let s = e.finish();
+    assert_eq!(s.files.len(), 2);
+    assert!(s.traces.len() > 2);
+}
+
+#[test]
+fn locate_finds_ids_and_messages_round_trip_as_json() {
+    let mut e = open(&["sdk-python-agent.json"]);
+    let t = biggest(&e);
+    let detail = e.trace_detail(t.ix).expect("detail");
+    assert!(detail.findings[0].first_suspect);
+    let suspect = detail.first_suspect.expect("a suspect");
+    let sid = e.span_detail(suspect).expect("span").span_id;
+    let r = e.handle(Request::Locate {
+        trace_id: t.trace_id.clone(),
+        span_id: Some(sid),
+    });
+    assert_eq!(
+        r,
+        Response::Located {
+            trace: Some(t.ix),
+            span: Some(suspect)
+        }
+    );
+    let text = serde_json::to_string(&Response::Trace(Box::new(detail.clone()))).expect("json");
+    let back: Response = serde_json::from_str(&text).expect("parses");
+    assert_eq!(back, Response::Trace(Box::new(detail)));
+    let req: Request = serde_json::from_str(r#"{"t":"rows","start":0,"count":5}"#).expect("req");
+    assert_eq!(req, Request::Rows { start: 0, count: 5 });
+}

@@ -1,0 +1,115 @@
+//! The JS API: one way in (`mount`), one way to give it input (`open_files` / `open_bytes`).
+//!
+//! ```js
+//! import init, { mount } from './loupe_app.js';
+//! await init();
+//! const loupe = mount(element, { worker: new URL('./worker.js', import.meta.url).href });
+//! await loupe.open_files(input.files);          // File, FileList or an array of Files/Blobs
+//! await loupe.open_bytes('run.json', bytes);    // Uint8Array
+//! loupe.unmount();
+//! ```
+
+use super::ui::{App, Settings, Store};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
+use leptos::mount::{UnmountHandle, mount_to};
+use leptos::prelude::*;
+use leptos::reactive::owner::Owner;
+use leptos::tachys::view::any_view::AnyViewState;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+/// A mounted viewer.
+#[wasm_bindgen]
+pub struct LoupeApp {
+    store: Store,
+    owner: Owner,
+    handle: Option<UnmountHandle<AnyViewState>>,
+}
+
+impl std::fmt::Debug for LoupeApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoupeApp").finish_non_exhaustive()
+    }
+}
+
+fn settings_of(options: &JsValue) -> Settings {
+    let get = |k: &str| {
+        Reflect::get(options, &k.into())
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
+    Settings {
+        worker: get("worker").and_then(|v| v.as_string()),
+        samples: get("samples")
+            .and_then(|v| v.dyn_into::<Array>().ok())
+            .map(|a| a.iter().filter_map(|v| v.as_string()).collect())
+            .unwrap_or_default(),
+        hash: get("hash").and_then(|v| v.as_bool()).unwrap_or(true),
+    }
+}
+
+/// Mounts the viewer into `el` (its content is replaced). Options: `worker` (URL of
+/// `worker.js`; without it parsing runs on the page's thread), `samples` (URLs offered by "Try a
+/// sample"), `hash` (keep the trace, span and filter in the URL fragment; default true).
+#[wasm_bindgen]
+pub fn mount(el: HtmlElement, options: &JsValue) -> LoupeApp {
+    console_error_panic_hook::set_once();
+    el.set_text_content(None);
+    let settings = settings_of(options);
+    let owner = Owner::new();
+    let store = owner.with(|| Store::new(settings, Some(el.clone())));
+    let handle = owner.with(|| mount_to(el, move || view! { <App store=store/> }.into_any()));
+    LoupeApp {
+        store,
+        owner,
+        handle: Some(handle),
+    }
+}
+
+fn report_promise(store: Store, inputs: Array) -> Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        let report = store.open(inputs).await;
+        let text = serde_json::to_string(&report).unwrap_or_default();
+        Ok(js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL))
+    })
+}
+
+#[wasm_bindgen]
+impl LoupeApp {
+    /// Opens files, merged into what is open. Takes a `File`, a `FileList`, or an array of
+    /// `File`s / `Blob`s. Resolves with the load report (per file: spans or the error text).
+    pub fn open_files(&self, files: JsValue) -> Promise {
+        let arr = if let Some(list) = files.dyn_ref::<web_sys::FileList>() {
+            super::ui::start_file_list(list)
+        } else if files.is_instance_of::<web_sys::Blob>() {
+            Array::of1(&files)
+        } else {
+            files.dyn_into::<Array>().unwrap_or_default()
+        };
+        report_promise(self.store, arr)
+    }
+
+    /// Opens bytes under a name (the name is used in messages only).
+    pub fn open_bytes(&self, name: &str, bytes: &Uint8Array) -> Result<Promise, JsValue> {
+        let file = web_sys::File::new_with_u8_array_sequence(&Array::of1(bytes), name)?;
+        Ok(report_promise(self.store, Array::of1(&file)))
+    }
+
+    /// Whether parsing runs in a Web Worker.
+    pub fn in_worker(&self) -> bool {
+        self.store.client.with_value(|c| c.in_worker())
+    }
+
+    /// Files and traces open now (the summary the trace list shows).
+    pub fn summary(&self) -> JsValue {
+        let s = self.store.summary.get_untracked();
+        js_sys::JSON::parse(&serde_json::to_string(&s).unwrap_or_default()).unwrap_or(JsValue::NULL)
+    }
+
+    /// Removes the viewer and stops its worker.
+    pub fn unmount(mut self) {
+        self.store.client.with_value(|c| c.close());
+        self.handle.take();
+        self.owner.cleanup();
+    }
+}

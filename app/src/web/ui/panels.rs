@@ -1,0 +1,493 @@
+//! The side panel: the selected span (attributes by group, events, links, the model call's
+//! transcript), the trace's findings, time and cost, and the instrumentation audit.
+
+use super::{Tab, fmt, run, use_store};
+use crate::protocol::*;
+use leptos::prelude::*;
+
+/// Characters of a value shown before "show all".
+const CUT: usize = 400;
+
+/// Text that is cut after [`CUT`] characters or 8 lines, with a "show all" button.
+#[component]
+fn LongText(text: String, #[prop(optional)] class: &'static str) -> impl IntoView {
+    let chars = text.chars().count();
+    let lines = text.lines().count();
+    if chars <= CUT && lines <= 8 {
+        return view! { <span class=format!("value {class}")>{text}</span> }.into_any();
+    }
+    let open = RwSignal::new(false);
+    let short: String = {
+        let mut s: String = text.chars().take(CUT).collect();
+        if let Some((i, _)) = s.match_indices('\n').nth(7) {
+            s.truncate(i);
+        }
+        s
+    };
+    let full = StoredValue::new(text);
+    view! {
+        <span class=format!("value {class}")>
+            {move || if open.get() { full.get_value() } else { format!("{short}…") }}
+        </span>
+        <button class="link-btn" on:click=move |_| open.update(|o| *o = !*o)>
+            {move || {
+                if open.get() { "show less".to_owned() } else { format!("show all ({} chars)", fmt::int(chars as u64)) }
+            }}
+        </button>
+    }
+    .into_any()
+}
+
+#[component]
+fn KvTable(attrs: Vec<Kv>) -> impl IntoView {
+    view! {
+        <table class="kv">
+            {attrs
+                .into_iter()
+                .map(|kv| {
+                    let class = if kv.kind == "string" { "" } else { "typed" };
+                    view! {
+                        <tr>
+                            <th class="mono" title=kv.kind.clone()>{kv.key}</th>
+                            <td>
+                                <LongText text=kv.value class=class/>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </table>
+    }
+}
+
+/// A clickable span reference.
+#[component]
+fn SpanChip(span: u32, name: String) -> impl IntoView {
+    let st = use_store();
+    view! {
+        <button class="span-chip" title="Show this span" on:click=move |_| run(st.reveal(span))>
+            {name}
+        </button>
+    }
+}
+
+/// The panel with its tabs.
+#[component]
+pub fn SidePanel() -> impl IntoView {
+    let st = use_store();
+    let count = move || {
+        st.trace_detail
+            .with(|d| d.as_ref().map_or(0, |d| d.findings.len()))
+    };
+    let tab_btn = move |tab: Tab, label: &'static str| {
+        view! {
+            <button
+                class="tab"
+                role="tab"
+                class:active=move || st.tab.get() == tab
+                aria-selected=move || (st.tab.get() == tab).to_string()
+                on:click=move |_| st.tab.set(tab)
+            >
+                {label}
+                {(tab == Tab::Findings).then_some(move || {
+                    let n = count();
+                    (n > 0).then(|| view! { <span class="tab-count">{n}</span> })
+                })}
+            </button>
+        }
+    };
+    view! {
+        <aside class="side-pane">
+            <div class="tabs" role="tablist">
+                {tab_btn(Tab::Span, "Span")}
+                {tab_btn(Tab::Findings, "Findings")}
+                {tab_btn(Tab::Cost, "Time & cost")}
+                {tab_btn(Tab::Audit, "Audit")}
+            </div>
+            <div class="panel" data-testid="panel">
+                {move || match st.tab.get() {
+                    Tab::Span => view! { <SpanPanel/> }.into_any(),
+                    Tab::Findings => view! { <FindingsPanel/> }.into_any(),
+                    Tab::Cost => view! { <CostPanel/> }.into_any(),
+                    Tab::Audit => view! { <AuditPanel/> }.into_any(),
+                }}
+            </div>
+        </aside>
+    }
+}
+
+#[component]
+fn SpanPanel() -> impl IntoView {
+    let st = use_store();
+    move || match st.detail.get() {
+        None => view! { <p class="muted pad">"Select a span in the tree (click, or j / k)."</p> }
+            .into_any(),
+        Some(d) => view! { <SpanDetailView d=d/> }.into_any(),
+    }
+}
+
+#[component]
+fn SpanDetailView(d: SpanDetail) -> impl IntoView {
+    let mut facts: Vec<(&'static str, String)> = vec![
+        ("Duration", fmt::dur(d.duration_ns)),
+        ("Self time", fmt::dur(d.self_ns)),
+        ("Starts at", format!("+{}", fmt::dur(d.start_ns))),
+        ("Kind", d.kind.clone()),
+        (
+            "Status",
+            if d.status_message.is_empty() {
+                d.status.clone()
+            } else {
+                format!("{}: {}", d.status, d.status_message)
+            },
+        ),
+        ("Service", d.service.clone()),
+    ];
+    if d.op != "other" {
+        facts.push(("Operation", d.op.clone()));
+    }
+    if !d.subject.is_empty() {
+        facts.push(("Model / tool / agent", d.subject.clone()));
+    }
+    if let Some(p) = d.on_path_ns {
+        facts.push((
+            "On the critical path",
+            format!("{} of its own time", fmt::dur(p)),
+        ));
+    }
+    if let Some((i, o)) = d.tokens {
+        facts.push((
+            "Tokens",
+            format!("{} in / {} out", fmt::int(i), fmt::int(o)),
+        ));
+    } else if d.inclusive_tokens > 0 {
+        facts.push(("Tokens below", fmt::int(d.inclusive_tokens)));
+    }
+    if d.cost_usd.is_some() {
+        facts.push(("Cost", fmt::usd(d.cost_usd)));
+    }
+    facts.push(("Span id", d.span_id.clone()));
+    if let Some(p) = &d.parent_id {
+        facts.push(("Parent id", p.clone()));
+    }
+    facts.push(("From", d.origin.clone()));
+    let dropped = d.dropped;
+    let status_class = format!("status {}", d.status);
+    view! {
+        <div class="span-detail" data-testid="span-detail">
+            <h2 class="detail-title">
+                {d.name.clone()}
+                {d.critical.then(|| view! { <span class="badge cp" title="On the critical path">"critical path"</span> })}
+                <span class=status_class>{d.status.clone()}</span>
+            </h2>
+            {d.notes.iter().map(|n| view! { <p class="notice-inline">{n.clone()}</p> }).collect_view()}
+            {(!d.findings.is_empty()).then(|| {
+                let fs = d.findings.clone();
+                view! {
+                    <section>
+                        <h3>"Findings"</h3>
+                        {fs.into_iter().map(|f| view! { <FindingCard f=f/> }).collect_view()}
+                    </section>
+                }
+            })}
+            <table class="kv facts">
+                {facts
+                    .into_iter()
+                    .map(|(k, v)| view! {
+                        <tr>
+                            <th>{k}</th>
+                            <td><LongText text=v/></td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </table>
+            {d.transcript.clone().map(|t| view! { <TranscriptView t=t/> })}
+            {d.groups
+                .iter()
+                .cloned()
+                .map(|g| view! {
+                    <section class="group">
+                        <h3>{format!("{} attributes", g.name)}</h3>
+                        <KvTable attrs=g.attrs/>
+                    </section>
+                })
+                .collect_view()}
+            {(!d.events.is_empty()).then(|| {
+                let evs = d.events.clone();
+                view! {
+                    <section>
+                        <h3>{format!("Events ({})", evs.len())}</h3>
+                        {evs.into_iter().map(|e| view! {
+                            <div class="event">
+                                <div>
+                                    <span class="name">{e.name}</span>
+                                    <span class="muted small">
+                                        {format!(" at {}{}", if e.offset_ns < 0 { "-" } else { "+" }, fmt::dur(e.offset_ns.unsigned_abs()))}
+                                    </span>
+                                </div>
+                                {(!e.attrs.is_empty()).then(|| view! { <KvTable attrs=e.attrs/> })}
+                            </div>
+                        }).collect_view()}
+                    </section>
+                }
+            })}
+            {(!d.links.is_empty()).then(|| {
+                let links = d.links.clone();
+                view! {
+                    <section>
+                        <h3>{format!("Links ({})", links.len())}</h3>
+                        {links.into_iter().map(|l| view! {
+                            <div class="event">
+                                {match l.span {
+                                    Some(s) => view! { <SpanChip span=s name=format!("span {} (open)", l.span_id)/> }.into_any(),
+                                    None => view! { <span class="mono small">{format!("trace {} span {} (not open)", l.trace_id, l.span_id)}</span> }.into_any(),
+                                }}
+                                {(!l.attrs.is_empty()).then(|| view! { <KvTable attrs=l.attrs/> })}
+                            </div>
+                        }).collect_view()}
+                    </section>
+                }
+            })}
+            {(dropped.iter().any(|&n| n > 0)).then(|| view! {
+                <p class="muted small">
+                    {format!("The producer dropped {} attributes, {} events, {} links.", dropped[0], dropped[1], dropped[2])}
+                </p>
+            })}
+        </div>
+    }
+}
+
+fn part_view(p: PartEntry) -> AnyView {
+    match p {
+        PartEntry::Text { text } => view! { <div class="part text"><LongText text=text/></div> }.into_any(),
+        PartEntry::Reasoning { text } => view! {
+            <div class="part reasoning"><span class="part-label">"reasoning"</span><LongText text=text/></div>
+        }
+        .into_any(),
+        PartEntry::ToolCall { id, name, arguments } => view! {
+            <div class="part tool-call">
+                <span class="part-label">{format!("calls {name}")}</span>
+                {id.map(|i| view! { <span class="muted small mono">{format!(" {i}")}</span> })}
+                <pre class="mono"><LongText text=arguments/></pre>
+            </div>
+        }
+        .into_any(),
+        PartEntry::ToolResponse { id, response } => view! {
+            <div class="part tool-response">
+                <span class="part-label">"tool result"</span>
+                {id.map(|i| view! { <span class="muted small mono">{format!(" {i}")}</span> })}
+                <pre class="mono"><LongText text=response/></pre>
+            </div>
+        }
+        .into_any(),
+        PartEntry::Media { kind, modality, detail } => view! {
+            <div class="part media"><span class="part-label">{format!("{modality} {kind}")}</span>" "{detail}</div>
+        }
+        .into_any(),
+        PartEntry::Other { kind, json } => view! {
+            <div class="part other"><span class="part-label">{kind}</span><pre class="mono"><LongText text=json/></pre></div>
+        }
+        .into_any(),
+    }
+}
+
+fn message_view(m: MessageEntry, output: bool) -> impl IntoView {
+    let role = m.role.clone();
+    let class = format!(
+        "msg role-{}",
+        role.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    );
+    view! {
+        <div class=class class:output=output>
+            <div class="msg-head">
+                <span class="role">{role}</span>
+                {m.name.map(|n| view! { <span class="muted small">{format!(" {n}")}</span> })}
+                {m.finish_reason.map(|f| view! { <span class="badge info" title="Finish reason">{f}</span> })}
+            </div>
+            {m.parts.into_iter().map(part_view).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn TranscriptView(t: TranscriptEntry) -> impl IntoView {
+    view! {
+        <section class="transcript" data-testid="transcript">
+            <h3>"Conversation" <span class="muted small">{format!(" ({})", t.source)}</span></h3>
+            {(!t.system.is_empty()).then(|| view! {
+                <div class="msg role-system">
+                    <div class="msg-head"><span class="role">"system"</span></div>
+                    {t.system.into_iter().map(part_view).collect_view()}
+                </div>
+            })}
+            {t.input.into_iter().map(|m| message_view(m, false)).collect_view()}
+            {(!t.output.is_empty()).then(|| view! { <div class="transcript-sep">"model output"</div> })}
+            {t.output.into_iter().map(|m| message_view(m, true)).collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn FindingCard(f: FindingEntry) -> impl IntoView {
+    view! {
+        <div class=format!("finding {}", f.severity) class:first=f.first_suspect data-kind=f.kind.clone()>
+            <div class="finding-head">
+                <span class=format!("badge {}", f.severity)>{f.severity.clone()}</span>
+                <span class="finding-kind">{f.kind.clone()}</span>
+                {f.first_suspect.then(|| view! { <span class="badge suspect">"⚑ first suspect: start here"</span> })}
+            </div>
+            <p class="finding-msg">{f.message.clone()}</p>
+            <div class="chips">
+                {f.spans
+                    .iter()
+                    .zip(f.span_names.iter())
+                    .map(|(&s, n)| view! { <SpanChip span=s name=n.clone()/> })
+                    .collect_view()}
+            </div>
+            <details>
+                <summary class="small muted">"What it means"</summary>
+                <p class="small">{f.explanation.clone()}</p>
+            </details>
+        </div>
+    }
+}
+
+#[component]
+fn FindingsPanel() -> impl IntoView {
+    let st = use_store();
+    move || {
+        let Some(d) = st.trace_detail.get() else {
+            return view! { <p class="muted pad">"Loading…"</p> }.into_any();
+        };
+        if d.findings.is_empty() {
+            return view! { <p class="pad">"No findings: none of the rules fired on this trace."</p> }.into_any();
+        }
+        view! {
+            <div class="findings" data-testid="findings">
+                {d.findings.into_iter().map(|f| view! { <FindingCard f=f/> }).collect_view()}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn CostPanel() -> impl IntoView {
+    let st = use_store();
+    move || {
+        let Some(d) = st.trace_detail.get() else {
+            return view! { <p class="muted pad">"Loading…"</p> }.into_any();
+        };
+        let total = d.entry.duration_ns.max(1) as f64;
+        let mut path = d.critical_path.clone();
+        path.sort_by_key(|p| std::cmp::Reverse(p.on_path_ns));
+        let path_len = d.critical_path.len();
+        let [tin, tout, cread, ccreate, reason] = d.tokens;
+        view! {
+            <div class="cost">
+                <section>
+                    <h3>{format!("Critical path: {path_len} spans, where the time went")}</h3>
+                    <table class="grid">
+                        {path
+                            .into_iter()
+                            .take(8)
+                            .map(|p| {
+                                let share = p.on_path_ns as f64 / total;
+                                view! {
+                                    <tr>
+                                        <td class="num">{fmt::pct(share)}</td>
+                                        <td class="num">{fmt::dur(p.on_path_ns)}</td>
+                                        <td class="bar-cell"><span class="mini-bar" style:width=format!("{:.1}%", share * 100.0)></span></td>
+                                        <td><SpanChip span=p.span name=p.name/></td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </table>
+                </section>
+                <section>
+                    <h3>"Tokens and cost"</h3>
+                    <div class="stats">
+                        <div class="stat"><span class="stat-n">{fmt::int(tin)}</span><span class="stat-l">"input"</span></div>
+                        <div class="stat"><span class="stat-n">{fmt::int(tout)}</span><span class="stat-l">"output"</span></div>
+                        <div class="stat"><span class="stat-n">{fmt::int(cread)}</span><span class="stat-l">"cache read"</span></div>
+                        <div class="stat"><span class="stat-n">{fmt::int(ccreate)}</span><span class="stat-l">"cache write"</span></div>
+                        <div class="stat"><span class="stat-n">{fmt::int(reason)}</span><span class="stat-l">"reasoning"</span></div>
+                        <div class="stat"><span class="stat-n">{fmt::usd(d.entry.cost_usd)}</span><span class="stat-l">"cost"</span></div>
+                    </div>
+                    {(!d.unpriced_models.is_empty()).then(|| view! {
+                        <p class="notice-inline">{format!("No price known for: {}. The total cost is left open rather than guessed.", d.unpriced_models.join(", "))}</p>
+                    })}
+                    {(!d.by_model.is_empty()).then(|| view! {
+                        <table class="grid">
+                            <thead><tr><th>"Model"</th><th class="num">"In"</th><th class="num">"Out"</th><th class="num">"Cache read"</th><th class="num">"Cost"</th></tr></thead>
+                            {d.by_model.into_iter().map(|m| view! {
+                                <tr><td>{m.name}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::int(m.cache_read)}</td><td class="num">{fmt::usd(m.cost_usd)}</td></tr>
+                            }).collect_view()}
+                        </table>
+                    })}
+                    {(!d.by_agent.is_empty()).then(|| view! {
+                        <table class="grid">
+                            <thead><tr><th>"Agent"</th><th class="num">"Runs"</th><th class="num">"In"</th><th class="num">"Out"</th><th class="num">"Cost"</th></tr></thead>
+                            {d.by_agent.into_iter().map(|m| view! {
+                                <tr><td>{m.name}</td><td class="num">{m.calls}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::usd(m.cost_usd)}</td></tr>
+                            }).collect_view()}
+                        </table>
+                    })}
+                    {(!d.by_tool.is_empty()).then(|| view! {
+                        <table class="grid">
+                            <thead><tr><th>"Tool"</th><th class="num">"Calls"</th><th class="num">"Errors"</th><th class="num">"Time"</th></tr></thead>
+                            {d.by_tool.into_iter().map(|t| { let bad = t.errors > 0; view! {
+                                <tr><td>{t.name}</td><td class="num">{t.calls}</td><td class="num" class:err-text=bad>{t.errors}</td><td class="num">{fmt::dur(t.duration_ns)}</td></tr>
+                            }}).collect_view()}
+                        </table>
+                    })}
+                </section>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn AuditPanel() -> impl IntoView {
+    let st = use_store();
+    move || {
+        let Some(d) = st.trace_detail.get() else {
+            return view! { <p class="muted pad">"Loading…"</p> }.into_any();
+        };
+        view! {
+            <div class="audit" data-testid="audit">
+                <p>
+                    <span class="audit-score">{fmt::pct(d.audit_score)}</span>
+                    " Could an engineer reconstruct this run from the trace alone?"
+                </p>
+                {d.audit.into_iter().map(|a| {
+                    let score = a.score;
+                    view! {
+                        <section>
+                            <h3>
+                                {a.area.clone()}
+                                <span class="muted">{format!(" {}", score.map_or("n/a".to_owned(), fmt::pct))}</span>
+                            </h3>
+                            <div class="meter"><span style:width=format!("{:.0}%", score.unwrap_or(0.0) * 100.0)></span></div>
+                            <ul class="checks">
+                                {a.checks.into_iter().map(|c| {
+                                    let ok = c.passed == c.total;
+                                    view! {
+                                        <li class:ok=ok>
+                                            <span class="mono">{c.check}</span>
+                                            <span class="muted small">{format!(" {} of {}", c.passed, c.total)}</span>
+                                            {c.gap.map(|g| view! { <div class="small">{g}</div> })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }
+                }).collect_view()}
+            </div>
+        }
+        .into_any()
+    }
+}

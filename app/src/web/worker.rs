@@ -1,0 +1,81 @@
+//! The worker's message loop: requests are served one at a time, in the order they came.
+
+use super::io::serve;
+use crate::engine::Engine;
+use crate::protocol::Progress;
+use js_sys::{Array, Object, Reflect};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+struct State {
+    engine: RefCell<Engine>,
+    queue: RefCell<VecDeque<JsValue>>,
+    busy: Cell<bool>,
+    scope: DedicatedWorkerGlobalScope,
+}
+
+/// The worker's entry point (see `www/worker.js`): serves the messages queued while the module
+/// loaded, then every later one.
+#[wasm_bindgen]
+pub fn worker_main(queued: &Array) {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let state = Rc::new(State {
+        engine: RefCell::new(Engine::new()),
+        queue: RefCell::new(VecDeque::new()),
+        busy: Cell::new(false),
+        scope: scope.clone(),
+    });
+    let s = state.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        enqueue(&s, ev.data());
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    for ev in queued.iter() {
+        if let Some(ev) = ev.dyn_ref::<MessageEvent>() {
+            enqueue(&state, ev.data());
+        }
+    }
+}
+
+fn enqueue(state: &Rc<State>, data: JsValue) {
+    state.queue.borrow_mut().push_back(data);
+    if !state.busy.replace(true) {
+        wasm_bindgen_futures::spawn_local(pump(state.clone()));
+    }
+}
+
+async fn pump(state: Rc<State>) {
+    loop {
+        let next = state.queue.borrow_mut().pop_front();
+        let Some(data) = next else { break };
+        let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
+        let req = Reflect::get(&data, &"req".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let inputs = Reflect::get(&data, &"inputs".into())
+            .ok()
+            .and_then(|v| v.dyn_into::<Array>().ok());
+        let scope = state.scope.clone();
+        let progress = move |p: Progress| {
+            let msg = Object::new();
+            let _ = Reflect::set(
+                &msg,
+                &"progress".into(),
+                &serde_json::to_string(&p).unwrap_or_default().into(),
+            );
+            let _ = scope.post_message(&msg);
+        };
+        let res = serve(&state.engine, &req, inputs, &progress).await;
+        let msg = Object::new();
+        let _ = Reflect::set(&msg, &"id".into(), &id);
+        let _ = Reflect::set(&msg, &"res".into(), &res.into());
+        let _ = state.scope.post_message(&msg);
+    }
+    state.busy.set(false);
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the browser viewer into dist/: index.html, the wasm module and its JS glue (one module
+# for the page and the worker), styles, and the project's own sample traces.
+# Needs what `scripts/setup.sh web` installs (wasm32 target, wasm-bindgen-cli, binaryen from npm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=dist
+stage=target/web
+rm -rf "$stage" && mkdir -p "$stage"
+
+start=$(date +%s)
+echo "dist: cargo build --release --target wasm32-unknown-unknown -p loupe-app"
+cargo build --release --target wasm32-unknown-unknown -p loupe-app
+echo "dist: wasm-bindgen --target web"
+wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name loupe_app \
+  target/wasm32-unknown-unknown/release/loupe_app.wasm
+
+wasm_opt=node_modules/.bin/wasm-opt
+if [ -x "$wasm_opt" ] && [ "${LOUPE_WASM_OPT:-1}" != 0 ]; then
+  echo "dist: wasm-opt -O3"
+  before=$(stat -c %s "$stage/loupe_app_bg.wasm")
+  "$wasm_opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$stage/loupe_app_bg.wasm" -o "$stage/loupe_app_bg.opt.wasm"
+  mv "$stage/loupe_app_bg.opt.wasm" "$stage/loupe_app_bg.wasm"
+  echo "dist: wasm $before -> $(stat -c %s "$stage/loupe_app_bg.wasm") bytes"
+else
+  echo "dist: wasm-opt not found (run scripts/setup.sh web); the module is not size-optimised" >&2
+fi
+
+rm -rf "$out" && mkdir -p "$out/samples"
+cp www/index.html www/main.js www/worker.js www/style.css "$out/"
+cp "$stage/loupe_app.js" "$stage/loupe_app_bg.wasm" "$out/"
+cp tests/fixtures/otlp/valid/sdk-node-agent.jsonl tests/fixtures/otlp/valid/sdk-python-agent.json "$out/samples/"
+echo "dist: built $out/ in $(( $(date +%s) - start )) s ($(du -sh "$out" | cut -f1)); wasm $(stat -c %s "$out/loupe_app_bg.wasm") bytes"
