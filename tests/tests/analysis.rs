@@ -63,6 +63,7 @@ const RULES: &[&str] = &[
     "disconnected",
     "outlives_parent",
     "clock_skew",
+    "secret",
 ];
 
 #[test]

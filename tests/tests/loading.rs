@@ -199,6 +199,7 @@ fn size_limits_are_enforced() {
     let limits = loupe_core::Limits {
         max_file_bytes: 100,
         max_decompressed_bytes: 1000,
+        ..loupe_core::Limits::default()
     };
     let mut loader = Loader::with_limits(limits);
     let err = loader

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use loupe_core::TraceSet;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Arguments of `loupe convert`.
@@ -24,18 +24,33 @@ pub struct ConvertArgs {
 enum Target {
     /// One OTLP JSON `TracesData` document.
     OtlpJson,
+    /// One binary OTLP protobuf `TracesData` message (as `ExportTraceServiceRequest`).
+    OtlpProto,
 }
 
 impl Target {
     fn name(self) -> &'static str {
         match self {
             Target::OtlpJson => "otlp-json",
+            Target::OtlpProto => "otlp-proto",
         }
     }
 
-    fn write(self, set: &TraceSet, out: impl Write) -> std::io::Result<()> {
+    /// Whether the output is binary, which a terminal would show as garbage.
+    fn is_binary(self) -> bool {
+        match self {
+            Target::OtlpJson => false,
+            Target::OtlpProto => true,
+        }
+    }
+
+    fn write(self, set: &TraceSet, mut out: impl Write) -> std::io::Result<()> {
         match self {
             Target::OtlpJson => loupe_core::export::otlp_json::write(set, out),
+            Target::OtlpProto => {
+                out.write_all(&loupe_core::export::otlp_proto::encode(set))?;
+                out.flush()
+            }
         }
     }
 }
@@ -43,6 +58,14 @@ impl Target {
 /// Runs `loupe convert`; returns whether every input loaded (exit code 2 otherwise).
 /// Writes nothing when no input could be read at all.
 pub fn run(args: &ConvertArgs, stdout: &mut impl Write) -> anyhow::Result<bool> {
+    let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    if to_stdout && args.to.is_binary() && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "{} is binary and standard output is a terminal, so nothing was written; \
+             write it to a file with `-o FILE` or redirect the output (`> out.pb`)",
+            args.to.name()
+        );
+    }
     let (set, all_ok) = crate::load(&args.files);
     if set.sources().is_empty() {
         anyhow::bail!("no input could be read, so nothing was written");

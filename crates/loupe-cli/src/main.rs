@@ -86,7 +86,7 @@ fn options(prices: Option<&str>) -> anyhow::Result<Options> {
         Some(path) => {
             let text =
                 std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
-            Some(PriceTable::from_litellm_json(&text).with_context(|| format!("{path}"))?)
+            Some(PriceTable::from_litellm_json(&text).with_context(|| path.to_owned())?)
         }
     };
     Ok(Options {

@@ -153,7 +153,7 @@ fn trace_analysis(out: &mut impl Write, r: &TraceReport) -> io::Result<()> {
     if !r.critical_path.is_empty() {
         let total: u64 = r.critical_path.iter().map(|p| p.on_path_ns).sum();
         let mut top: Vec<_> = r.critical_path.iter().collect();
-        top.sort_by(|a, b| b.on_path_ns.cmp(&a.on_path_ns));
+        top.sort_by_key(|p| std::cmp::Reverse(p.on_path_ns));
         writeln!(
             out,
             "  critical path: {} spans, {}; where the time went:",

@@ -227,3 +227,91 @@ fn standard_input_is_read() {
         "invoke_agent travel-planner"
     );
 }
+
+#[test]
+fn json_to_protobuf_and_back_keeps_the_traces() {
+    for rel in [
+        "otlp/valid/sdk-node-agent.jsonl",
+        "otlp/valid/sdk-python-agent.json",
+        "otlp/valid/anyvalue-every-kind.json",
+        "otlp/valid/base64-ids-enum-names.json",
+        "genai/openinference-agent.json",
+    ] {
+        let input = fixture(rel);
+        let pb = temp_path(&format!("{}.pb", rel.replace('/', "_")));
+        let pb_path = pb.display().to_string();
+        let out = loupe(&["convert", "--to", "otlp-proto", "-o", &pb_path, &input]);
+        assert!(out.status.success(), "{rel}: {}", stderr(&out));
+        assert!(stderr(&out).contains("(otlp-proto)"), "{}", stderr(&out));
+        let bytes = std::fs::read(&pb).expect("written");
+        assert_eq!(bytes.first(), Some(&0x0a), "{rel}: starts with field 1");
+        assert_eq!(
+            analyzed_traces(&pb_path),
+            analyzed_traces(&input),
+            "{rel}: same traces, roots, services and orphans in protobuf"
+        );
+        // Back to JSON: the very document a direct conversion writes.
+        let back = loupe(&["convert", "--to", "otlp-json", &pb_path]);
+        assert!(back.status.success(), "{rel}: {}", stderr(&back));
+        let direct = loupe(&["convert", "--to", "otlp-json", &input]);
+        assert!(direct.status.success(), "{rel}: {}", stderr(&direct));
+        assert_eq!(
+            String::from_utf8_lossy(&back.stdout),
+            String::from_utf8_lossy(&direct.stdout),
+            "{rel}: JSON → protobuf → JSON is JSON → JSON"
+        );
+        // To standard output when it is not a terminal (here a pipe): the same bytes.
+        let piped = loupe(&["convert", "--to", "otlp-proto", &input]);
+        assert!(piped.status.success(), "{rel}: {}", stderr(&piped));
+        assert_eq!(piped.stdout, bytes, "{rel}");
+    }
+}
+
+#[test]
+fn protobuf_is_not_written_to_a_terminal() {
+    // `script` (util-linux) runs the command with a pseudo-terminal as its standard output.
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("SKIPPED: `script` is not installed, so no terminal can be given to loupe");
+        return;
+    }
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let input = fixture("otlp/valid/agent-run-hex.json");
+    let command = format!(
+        "{} convert --to otlp-proto {}",
+        quote(env!("CARGO_BIN_EXE_loupe")),
+        quote(&input)
+    );
+    let out = Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("otlp-proto is binary and standard output is a terminal")
+            && text.contains("-o FILE"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{fffd}'),
+        "no binary on the terminal: {text}"
+    );
+    // JSON is fine on a terminal.
+    let command = format!(
+        "{} convert --to otlp-json {}",
+        quote(env!("CARGO_BIN_EXE_loupe")),
+        quote(&input)
+    );
+    let out = Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("resourceSpans"));
+}

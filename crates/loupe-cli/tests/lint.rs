@@ -35,33 +35,59 @@ fn errors_fail_by_default_and_warnings_on_request() {
     // A tool error is an error: fails by default.
     let o = loupe(&["lint", &fixture("analysis/tool_error/positive.json")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("error[tool_error]: `search_hotels` failed"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("error[tool_error]: `search_hotels` failed"),
+        "{}",
+        stdout(&o)
+    );
     // A loop is a warning: passes by default, fails with --fail-on warning.
     let loop_file = fixture("analysis/loop/positive.json");
     assert_eq!(loupe(&["lint", &loop_file]).status.code(), Some(0));
     let o = loupe(&["lint", "--fail-on", "warning", &loop_file]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("warning[loop]"), "{}", stdout(&o));
-    assert!(stdout(&o).ends_with("1 problem(s) in 1 trace(s)\n"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("1 problem(s) in 1 trace(s)\n"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn cost_and_token_budgets() {
     let f = fixture("analysis/conventions/no-double-count.json");
     // 3000 input + 300 output tokens, about $0.01.
-    assert_eq!(loupe(&["lint", "--max-tokens", "3300", &f]).status.code(), Some(0));
+    assert_eq!(
+        loupe(&["lint", "--max-tokens", "3300", &f]).status.code(),
+        Some(0)
+    );
     let o = loupe(&["lint", "--max-tokens", "3299", &f]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("3300 tokens is over --max-tokens 3299"), "{}", stdout(&o));
-    assert_eq!(loupe(&["lint", "--max-cost", "0.02", &f]).status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("3300 tokens is over --max-tokens 3299"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        loupe(&["lint", "--max-cost", "0.02", &f]).status.code(),
+        Some(0)
+    );
     let o = loupe(&["lint", "--max-cost", "0.005", &f]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("is over --max-cost $0.005"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("is over --max-cost $0.005"),
+        "{}",
+        stdout(&o)
+    );
     // An unknown price cannot pass a cost budget: it says so.
     let unknown = fixture("analysis/conventions/unknown-model.json");
     let o = loupe(&["lint", "--max-cost", "100", &unknown]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("cost unknown (no price for acme-llm-7)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("cost unknown (no price for acme-llm-7)"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -75,7 +101,14 @@ fn a_price_file_prices_unknown_models() {
     )
     .expect("write");
     let unknown = fixture("analysis/conventions/unknown-model.json");
-    let o = loupe(&["lint", "--max-cost", "1", "--prices", &prices.display().to_string(), &unknown]);
+    let o = loupe(&[
+        "lint",
+        "--max-cost",
+        "1",
+        "--prices",
+        &prices.display().to_string(),
+        &unknown,
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let bad = dir.join("bad-prices.json");
     std::fs::write(&bad, "[1, 2]").expect("write");

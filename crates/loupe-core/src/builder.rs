@@ -104,6 +104,8 @@ pub struct Builder {
     current: SourceId,
     /// First resource added by the current file.
     file_first_resource: usize,
+    /// The trace of the last span added, and its index.
+    last_trace: Option<(TraceId, u32)>,
     attr_scratch: Vec<Attr>,
     value_scratch: Vec<Value>,
     event_scratch: Vec<Event>,
@@ -122,6 +124,7 @@ impl Default for Builder {
             warnings: WarningSink::default(),
             current: SourceId(0),
             file_first_resource: 0,
+            last_trace: None,
             attr_scratch: Vec::new(),
             value_scratch: Vec::new(),
             event_scratch: Vec::new(),
@@ -160,6 +163,7 @@ impl Builder {
             warnings,
             current: SourceId(0),
             file_first_resource: 0,
+            last_trace: None,
             attr_scratch: Vec::new(),
             value_scratch: Vec::new(),
             event_scratch: Vec::new(),
@@ -224,6 +228,7 @@ impl Builder {
         s.spans.truncate(cp.spans);
         s.traces.truncate(cp.traces);
         self.trace_map.retain(|_, ix| (*ix as usize) < cp.traces);
+        self.last_trace = None;
         s.attrs.truncate(cp.attrs);
         s.array_values.truncate(cp.values);
         s.events.truncate(cp.events);
@@ -443,7 +448,12 @@ impl Builder {
     /// Adds a span of the current file.
     pub fn add_span(&mut self, s: NewSpan) {
         let next = self.set.traces.len() as u32;
-        let trace = *self.trace_map.entry(s.trace_id).or_insert(next);
+        // Consecutive spans almost always share a trace: skip the hash lookup then.
+        let trace = match self.last_trace {
+            Some((id, ix)) if id == s.trace_id => ix,
+            _ => *self.trace_map.entry(s.trace_id).or_insert(next),
+        };
+        self.last_trace = Some((s.trace_id, trace));
         if trace == next {
             self.set.traces.push(crate::model::Trace {
                 id: s.trace_id,

@@ -108,7 +108,7 @@ impl SrcStr {
         self.len() == 0
     }
 
-    /// Whether JSON escapes remain to be decoded.
+    /// Whether the bytes are the inside of a JSON string literal (escapes, if any, decoded on read).
     pub fn escaped(self) -> bool {
         self.0 >> 63 == 1
     }

@@ -231,14 +231,14 @@ fn text_value(b: &mut Builder, input: Span0, raw: &RawValue, bytes: bool) -> Val
     let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
         return b.string_value(text);
     };
-    let escaped = memchr::memchr(b'\\', inner.as_bytes()).is_some();
     match (input.offset_of(inner), bytes) {
-        // The usual case: the string stays where it is in the input and is decoded when read.
-        (Some(off), false) => b.source_str(off, inner.len(), escaped),
+        // The usual case: the string stays where it is in the input, as a JSON literal whose
+        // escapes (if any) are decoded when it is read. Not scanning it here saves a pass over
+        // most of the input's bytes.
+        (Some(off), false) => b.source_str(off, inner.len(), true),
         (Some(off), true) => {
             Value::Bytes(b.text_in_source(off, inner.len(), TextEncoding::Base64Json))
         }
-        (None, false) if !escaped => b.string_value(inner),
         (None, false) => {
             let decoded = decode_json_string(inner.as_bytes());
             b.string_value(&decoded)
@@ -518,14 +518,14 @@ impl<'a> Pos<'a> {
         self.span0.offset_of(s).unwrap_or(0)
     }
 
-    /// `line L, column C` of a byte offset.
-    pub(crate) fn at(&self, offset: usize) -> String {
-        let (l, c) = line_column(self.bytes, offset);
-        format!("line {l}, column {c}")
+    /// `line L, column C` of a byte offset, worked out only when printed (counting lines is a
+    /// scan from the start of the file: doing it for every span would make big files quadratic).
+    pub(crate) fn at(&self, offset: usize) -> At<'a> {
+        At { pos: *self, offset }
     }
 
-    /// `line L, column C` of a string borrowed from the input.
-    pub(crate) fn at_str(&self, s: &str) -> String {
+    /// `line L, column C` of a string borrowed from the input, worked out only when printed.
+    pub(crate) fn at_str(&self, s: &str) -> At<'a> {
         self.at(self.offset(s))
     }
 
@@ -540,14 +540,57 @@ impl<'a> Pos<'a> {
     }
 }
 
+/// A position in the input, printed as `line L, column C`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'a> {
+    pos: Pos<'a>,
+    offset: usize,
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (l, c) = line_column(self.pos.bytes, self.offset);
+        write!(f, "line {l}, column {c}")
+    }
+}
+
+/// A span named in a message: `span `name` at line L, column C`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SpanAt<'n, 'a> {
+    pub(crate) name: &'n str,
+    pub(crate) at: At<'a>,
+}
+
+impl fmt::Display for SpanAt<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "span `{}` at {}", self.name, self.at)
+    }
+}
+
+/// An element that could not be read: where it went wrong (worked out when printed) and why.
+#[derive(Debug)]
+pub(crate) struct ElementError<'a> {
+    pos: Pos<'a>,
+    start: usize,
+    error: serde_json::Error,
+}
+
+impl fmt::Display for ElementError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (l, c) = self.pos.error_position(self.start, &self.error);
+        write!(f, "line {l}, column {c}: {}", error_text(&self.error))
+    }
+}
+
 /// Parses one element read as raw JSON; an error says where in the whole input it is.
-pub(crate) fn parse_element<'de, T: de::Deserialize<'de>>(
-    pos: Pos<'_>,
+pub(crate) fn parse_element<'de, 'a, T: de::Deserialize<'de>>(
+    pos: Pos<'a>,
     raw: &'de RawValue,
-) -> Result<T, String> {
-    serde_json::from_str(raw.get()).map_err(|e| {
-        let (l, c) = pos.error_position(pos.offset(raw.get()), &e);
-        format!("line {l}, column {c}: {}", error_text(&e))
+) -> Result<T, ElementError<'a>> {
+    serde_json::from_str(raw.get()).map_err(|error| ElementError {
+        pos,
+        start: pos.offset(raw.get()),
+        error,
     })
 }
 
@@ -610,33 +653,43 @@ pub(crate) fn each_json_line<'a>(
     expected: &str,
     mut f: impl FnMut(&mut Builder, &'a [u8]) -> Result<(), serde_json::Error>,
 ) -> Result<(), ImportError> {
-    let pos = Pos::of(input.bytes);
     let mut first_error = None;
     let mut read = 0usize;
     for (number, line) in lines(input.bytes) {
-        let line = if number == 1 {
-            line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
-        } else {
-            line
+        let (line, shift) = match line.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if number == 1 => (rest, 3),
+            _ => (line, 0),
         };
         match f(b, line) {
             Ok(()) => read += 1,
             Err(e) => {
-                let start = line.as_ptr() as usize - input.bytes.as_ptr() as usize;
-                let err = document_error(input.name, pos, start, &e, expected);
-                if let ImportError::Syntax {
-                    line,
-                    column,
-                    message,
-                    ..
-                } = &err
-                {
-                    let (line, column, message) = (*line, *column, message.clone());
-                    b.warn(WarningCode::BadLine, || {
-                        format!("line {line}, column {column}: {message}; the line was skipped")
+                // The position comes from the line number: no scan of the file per bad line.
+                let (line_no, column) = if e.line() <= 1 {
+                    (number, e.column() + shift)
+                } else {
+                    (number + e.line() - 1, e.column())
+                };
+                let message = {
+                    let text = error_text(&e);
+                    match e.classify() {
+                        serde_json::error::Category::Eof => {
+                            format!("{text}: the JSON ends early (truncated file?)")
+                        }
+                        serde_json::error::Category::Syntax => format!("{text}: invalid JSON"),
+                        _ => format!("{text}; expected {expected}"),
+                    }
+                };
+                if first_error.is_none() {
+                    first_error = Some(ImportError::Syntax {
+                        file: input.name.to_owned(),
+                        line: line_no,
+                        column,
+                        message: message.clone(),
                     });
                 }
-                first_error.get_or_insert(err);
+                b.warn(WarningCode::BadLine, || {
+                    format!("line {line_no}, column {column}: {message}; the line was skipped")
+                });
             }
         }
     }

@@ -1,7 +1,13 @@
 //! Importers: one module per format behind the [`Importer`] trait, chosen by content, never by file name.
 
+pub mod anyagent;
+pub mod jaeger;
 pub(crate) mod json;
+pub mod openai_agents;
 pub mod otlp_json;
+pub mod otlp_proto;
+pub mod span_events;
+pub mod zipkin;
 
 use crate::builder::Builder;
 use crate::error::ImportError;
@@ -16,6 +22,8 @@ pub struct Input<'a> {
     pub name: &'a str,
     /// Content, decompressed.
     pub bytes: &'a [u8],
+    /// Limits the importer honours (value size, attribute count, nesting depth).
+    pub limits: Limits,
 }
 
 /// A trace format.
@@ -24,6 +32,8 @@ pub trait Importer: Sync + std::fmt::Debug {
     fn format(&self) -> &'static str;
 
     /// Whether `bytes` look like this format. `Err` says why not, for the message listing what was tried.
+    /// `bytes` is the whole input, leading whitespace included (a binary format may begin with bytes
+    /// that look like whitespace: protobuf's first tag is 0x0a); text formats skip it themselves.
     fn sniff(&self, bytes: &[u8]) -> Result<(), String>;
 
     /// Reads every span it can into `builder`. Problems that leave spans readable become warnings;
@@ -33,16 +43,35 @@ pub trait Importer: Sync + std::fmt::Debug {
 
 /// Every importer, most specific first.
 pub fn importers() -> &'static [&'static dyn Importer] {
-    &[&otlp_json::OtlpJson]
+    &[
+        &otlp_json::OtlpJson,
+        &otlp_proto::OtlpProto,
+        &jaeger::JaegerJson,
+        // Before Zipkin: a span-events line may name its ids `traceId` and `id` too.
+        &span_events::SpanEvents,
+        &zipkin::ZipkinJson,
+        &openai_agents::OpenAiAgents,
+        &anyagent::AnyAgent,
+    ]
 }
 
-/// Size limits that protect the tab and the process from hostile files.
+/// Size limits that protect the tab and the process from hostile files. The first two reject a
+/// file; the others keep what fits and say what was cut in a `limit` warning. JSON itself nests at
+/// most 128 levels (serde_json's recursion limit; deeper input is a syntax error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest input accepted, in bytes, before decompression.
     pub max_file_bytes: usize,
     /// Largest decompressed size of a gzip input, in bytes.
     pub max_decompressed_bytes: usize,
+    /// Longest string value kept, in bytes: a longer one is cut (at a character boundary).
+    pub max_value_bytes: usize,
+    /// Most attributes kept in one list (a span's, an event's, a link's, a resource's, a scope's
+    /// or one key-value list); the rest are skipped.
+    pub max_attrs_per_span: usize,
+    /// Deepest nesting of arrays and key-value lists in one attribute value; a deeper list is
+    /// replaced by an empty value.
+    pub max_value_depth: usize,
 }
 
 impl Default for Limits {
@@ -56,6 +85,9 @@ impl Default for Limits {
         Limits {
             max_file_bytes: max,
             max_decompressed_bytes: max,
+            max_value_bytes: 16 << 20,
+            max_attrs_per_span: 100_000,
+            max_value_depth: 16,
         }
     }
 }
@@ -103,17 +135,15 @@ impl Loader {
     /// Reads one file. On error nothing of that file is kept and everything loaded before stays.
     pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) -> Result<FileSummary, ImportError> {
         let (bytes, compressed_len) = self.decompress(name, bytes)?;
-        let start = bytes
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .ok_or_else(|| ImportError::Empty {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(ImportError::Empty {
                 file: name.to_owned(),
-            })?;
-        let head = &bytes[start..];
+            });
+        }
         let mut tried = Vec::new();
         let mut chosen = None;
         for imp in importers() {
-            match imp.sniff(head) {
+            match imp.sniff(&bytes) {
                 Ok(()) => {
                     chosen = Some(*imp);
                     break;
@@ -135,6 +165,7 @@ impl Loader {
             &Input {
                 name,
                 bytes: &bytes,
+                limits: self.limits,
             },
             &mut self.builder,
         );

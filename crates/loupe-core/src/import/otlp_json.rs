@@ -61,6 +61,8 @@ impl Importer for OtlpJson {
                     b: &mut *b,
                     input: span0,
                     bytes: input.bytes,
+                    limits: input.limits,
+                    depth: 0,
                 };
                 // A line cut from valid UTF-8 text at '\n' is valid UTF-8 too: slice the text.
                 let at = line.as_ptr() as usize - input.bytes.as_ptr() as usize;
@@ -94,6 +96,8 @@ impl Importer for OtlpJson {
                 b,
                 input: span0,
                 bytes: input.bytes,
+                limits: input.limits,
+                depth: 0,
             };
             let start = input.bytes.len() - trim_start(input.bytes).len();
             let r = match text.and_then(|t| t.get(start..)) {
@@ -159,6 +163,9 @@ struct Ctx<'c> {
     b: &'c mut Builder,
     input: Span0,
     bytes: &'c [u8],
+    limits: super::Limits,
+    /// Arrays and key-value lists open around the value being read.
+    depth: usize,
 }
 
 impl Ctx<'_> {
@@ -881,10 +888,22 @@ impl<'de> Visitor<'de> for AttrList<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range32, A::Error> {
         let ctx = self.0;
         let mark = ctx.b.attr_mark();
+        let (mut kept, mut skipped) = (0usize, 0usize);
         while let Some(kv) = seq.next_element_seed(KeyValueSeed(&mut *ctx))? {
             if let Some(attr) = kv {
-                ctx.b.push_attr(attr);
+                if kept < ctx.limits.max_attrs_per_span {
+                    ctx.b.push_attr(attr);
+                    kept += 1;
+                } else {
+                    skipped += 1;
+                }
             }
+        }
+        if skipped > 0 {
+            let max = ctx.limits.max_attrs_per_span;
+            ctx.b.warn(WarningCode::Limit, || {
+                format!("a list of {} attributes is over the limit of {max} (max_attrs_per_span); the first {max} were kept", kept + skipped)
+            });
         }
         Ok(ctx.b.commit_attrs(mark))
     }
@@ -984,10 +1003,16 @@ impl<'de> Visitor<'de> for AnyValueSeed<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let ctx = self.0;
+        if too_deep(ctx) {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Empty);
+        }
+        ctx.depth += 1;
         let mark = ctx.b.value_mark();
         while let Some(v) = seq.next_element_seed(AnyValueSeed(&mut *ctx))? {
             ctx.b.push_value(v);
         }
+        ctx.depth -= 1;
         Ok(Value::Array(ctx.b.commit_values(mark)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
@@ -997,11 +1022,19 @@ impl<'de> Visitor<'de> for AnyValueSeed<'_, '_> {
             value = match k {
                 AnyField::Str => {
                     let raw: &'de RawValue = map.next_value()?;
-                    string_value(ctx.b, ctx.input, raw)
+                    capped_string(ctx, raw)
                 }
                 AnyField::Bytes => {
                     let raw: &'de RawValue = map.next_value()?;
-                    bytes_value(ctx.b, ctx.input, raw)
+                    if raw.get().len() > ctx.limits.max_value_bytes.saturating_mul(2) {
+                        let (len, max) = (raw.get().len(), ctx.limits.max_value_bytes);
+                        ctx.b.warn(WarningCode::Limit, || {
+                            format!("a bytes value of {len} base64 characters is over the limit of {max} bytes (max_value_bytes); it was left out")
+                        });
+                        Value::Empty
+                    } else {
+                        bytes_value(ctx.b, ctx.input, raw)
+                    }
                 }
                 AnyField::Int => {
                     let v: Scalar<'_> = map.next_value()?;
@@ -1024,8 +1057,16 @@ impl<'de> Visitor<'de> for AnyValueSeed<'_, '_> {
                         None => scalar_value(ctx.b, ctx.input, &v),
                     }
                 }
-                AnyField::Array => map.next_value_seed(ValuesHolder(&mut *ctx, false))?,
-                AnyField::KvList => map.next_value_seed(ValuesHolder(&mut *ctx, true))?,
+                AnyField::Array | AnyField::KvList if too_deep(ctx) => {
+                    map.next_value::<IgnoredAny>()?;
+                    Value::Empty
+                }
+                AnyField::Array | AnyField::KvList => {
+                    ctx.depth += 1;
+                    let v = map.next_value_seed(ValuesHolder(&mut *ctx, k == AnyField::KvList))?;
+                    ctx.depth -= 1;
+                    v
+                }
                 AnyField::Other => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -1033,6 +1074,47 @@ impl<'de> Visitor<'de> for AnyValueSeed<'_, '_> {
             };
         }
         Ok(value)
+    }
+}
+
+/// Whether one more level of arrays or key-value lists would pass `max_value_depth` (then warns).
+fn too_deep(ctx: &mut Ctx<'_>) -> bool {
+    if ctx.depth < ctx.limits.max_value_depth {
+        return false;
+    }
+    let max = ctx.limits.max_value_depth;
+    ctx.b.warn(WarningCode::Limit, || {
+        format!("an attribute value nests arrays or key-value lists deeper than {max} levels (max_value_depth); the deeper part was left out")
+    });
+    true
+}
+
+/// A `stringValue`, cut to `max_value_bytes` (at a character boundary) when longer.
+fn capped_string(ctx: &mut Ctx<'_>, raw: &RawValue) -> Value {
+    let max = ctx.limits.max_value_bytes;
+    let text = raw.get();
+    if text.len() <= max.saturating_add(2) {
+        return string_value(ctx.b, ctx.input, raw);
+    }
+    let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
+        return string_value(ctx.b, ctx.input, raw);
+    };
+    let decoded = crate::model::decode_json_string(inner.as_bytes());
+    if decoded.len() <= max {
+        return ctx.b.string_value(&decoded);
+    }
+    let mut cut = max;
+    while !decoded.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let len = decoded.len();
+    ctx.b.warn(WarningCode::Limit, || {
+        format!("a string value of {len} bytes is over the limit of {max} bytes (max_value_bytes); its first {cut} bytes were kept")
+    });
+    match (&decoded, ctx.input.offset_of(inner)) {
+        // Unescaped text lies verbatim in the input: keep pointing into it.
+        (std::borrow::Cow::Borrowed(_), Some(off)) => ctx.b.source_str(off, cut, false),
+        _ => ctx.b.string_value(&decoded[..cut]),
     }
 }
 
