@@ -1061,9 +1061,11 @@ impl<'de> Visitor<'de> for AnyValueSeed<'_, '_> {
                     map.next_value::<IgnoredAny>()?;
                     Value::Empty
                 }
-                AnyField::Array | AnyField::KvList => {
+                // An array's `values` count one level where they are read (`visit_seq`).
+                AnyField::Array => map.next_value_seed(ValuesHolder(&mut *ctx, false))?,
+                AnyField::KvList => {
                     ctx.depth += 1;
-                    let v = map.next_value_seed(ValuesHolder(&mut *ctx, k == AnyField::KvList))?;
+                    let v = map.next_value_seed(ValuesHolder(&mut *ctx, true))?;
                     ctx.depth -= 1;
                     v
                 }

@@ -1,0 +1,594 @@
+//! Hostile files, generated here (nothing big is committed): each gives a clear error or loads what
+//! is valid with warnings, never a panic, and every later step (analysis, secret scan, redaction,
+//! both writers, reading the output back) takes what loaded without panicking. The CLI run on a
+//! few exits 0 or 2, never by a signal.
+
+use loupe_core::analysis::{Analysis, Options};
+use loupe_core::{Limits, Loader, TraceSet, WarningCode};
+use std::path::{Path, PathBuf};
+
+/// Everything that can be done with a loaded set, so a hostile set gets through all of it.
+fn exercise(set: &TraceSet) {
+    let analysis = Analysis::run(set, &Options::default());
+    let report = loupe_core::report::AnalysisReport::build(set, &analysis);
+    serde_json::to_string(&report).expect("the report serialises");
+    loupe_core::secrets::scan(set);
+    let redacted =
+        loupe_core::redact::redact(set, &loupe_core::redact::Policy::default(), &[9; 32]);
+    assert_eq!(redacted.set.span_count(), set.span_count());
+    let mut json = Vec::new();
+    loupe_core::export::otlp_json::write(&redacted.set, &mut json).expect("writes");
+    let pb = loupe_core::export::otlp_proto::encode(set);
+    if set.span_count() > 0 {
+        let again = loupe_core::load("again.json", json).expect("the output loads again");
+        assert_eq!(again.span_count(), set.span_count());
+        let again = loupe_core::load("again.pb", pb).expect("the protobuf output loads again");
+        assert_eq!(again.span_count(), set.span_count());
+    }
+}
+
+/// Loads with `limits`; exercises what loaded; returns the set, or the error's message.
+fn load_with(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<TraceSet, String> {
+    let mut loader = Loader::with_limits(limits);
+    match loader.add_file(name, bytes) {
+        Ok(_) => {
+            let set = loader.finish();
+            exercise(&set);
+            Ok(set)
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(msg.starts_with(name), "the error names the file: {msg}");
+            Err(msg)
+        }
+    }
+}
+
+fn load(name: &str, bytes: Vec<u8>) -> Result<TraceSet, String> {
+    load_with(name, bytes, Limits::default())
+}
+
+fn has_warning(set: &TraceSet, code: WarningCode) -> bool {
+    set.warnings().iter().any(|w| w.code == code)
+}
+
+/// A deterministic byte stream (xorshift).
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+fn doc(spans: &str) -> String {
+    format!(
+        r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"svc"}}}}]}},"scopeSpans":[{{"scope":{{"name":"s"}},"spans":[{spans}]}}]}}]}}"#
+    )
+}
+
+fn span(id: &str, parent: &str, extra: &str) -> String {
+    format!(
+        r#"{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"{id}","parentSpanId":"{parent}","name":"op {id}","startTimeUnixNano":"1000","endTimeUnixNano":"2000"{extra}}}"#
+    )
+}
+
+#[test]
+fn empty_and_random_bytes() {
+    assert!(
+        load("empty.json", Vec::new())
+            .err()
+            .expect("empty")
+            .contains("empty")
+    );
+    assert!(load("blank.json", b"  \n\t ".to_vec()).is_err());
+    for seed in 1..40 {
+        let bytes = noise(seed, 1 << (seed % 17));
+        let _ = load("random.bin", bytes);
+    }
+    // Random bytes behind a valid gzip header, and a gzip bomb cut by the decompressed-size limit.
+    let _ = load(
+        "bad.gz",
+        [&[0x1f, 0x8b, 8, 0][..], &noise(5, 4096)].concat(),
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &vec![b' '; 8 << 20]).expect("gzip");
+    let bomb = gz.finish().expect("gzip");
+    let limits = Limits {
+        max_decompressed_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let e = load_with("bomb.json.gz", bomb, limits)
+        .err()
+        .expect("over the limit");
+    assert!(e.contains("decompresses to more than"), "{e}");
+    let e = load_with(
+        "big.json",
+        vec![b' '; 4096],
+        Limits {
+            max_file_bytes: 1000,
+            ..Limits::default()
+        },
+    )
+    .err()
+    .expect("too big");
+    assert!(e.contains("over the limit"), "{e}");
+}
+
+#[test]
+fn truncated_json_at_every_point() {
+    let text = doc(&[
+        span(
+            "a000000000000001",
+            "",
+            r#","attributes":[{"key":"k","value":{"stringValue":"v\"w"}}]"#,
+        ),
+        span(
+            "a000000000000002",
+            "a000000000000001",
+            r#","events":[{"timeUnixNano":"1500","name":"e"}]"#,
+        ),
+    ]
+    .join(","));
+    for cut in 0..text.len() {
+        let r = load("cut.json", text.as_bytes()[..cut].to_vec());
+        if let Err(e) = r {
+            assert!(!e.is_empty());
+        }
+    }
+    // Cut after the first span: it is kept, with a `truncated` warning.
+    let at = text.find(r#",{"traceId"#).expect("second span") + 20;
+    let set = load("cut.json", text.as_bytes()[..at].to_vec()).expect("first span kept");
+    assert_eq!(set.span_count(), 1);
+    assert!(has_warning(&set, WarningCode::Truncated));
+}
+
+#[test]
+fn nesting_200000_levels_deep() {
+    let n = 200_000;
+    // As the document itself: serde_json's recursion limit turns it into a syntax error.
+    // An unknown field is skipped without recursion: the file loads, with no spans.
+    let deep = format!(
+        r#"{{"resourceSpans":[{{"skipped":{}{}}}]}}"#,
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let set = load("deep.json", deep.into_bytes()).map_err(|e| e.to_string());
+    assert_eq!(set.map(|s| s.span_count()), Ok(0));
+    // Where a ResourceSpans object is expected: a clear error.
+    let deep = format!(r#"{{"resourceSpans":{}{}}}"#, "[".repeat(n), "]".repeat(n));
+    let e = load("deep.json", deep.into_bytes())
+        .err()
+        .expect("not OTLP");
+    assert!(e.contains("deep.json:1:"), "{e}");
+    // Where a value is read: cut at `max_value_depth`, the rest skipped without recursion.
+    let deep = format!(
+        r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"k","value":{}{}}}]}},"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        "[".repeat(n),
+        "]".repeat(n),
+        span("a000000000000001", "", "")
+    );
+    let set = load("deep3.json", deep.into_bytes()).ok().expect("loads");
+    assert!(has_warning(&set, WarningCode::Limit));
+    assert_eq!(set.span_count(), 1);
+    // As bare arrays and objects.
+    for open in ["[", "{\"a\":"] {
+        let close = if open == "[" { "]" } else { "}" };
+        let text = format!("{}{}", open.repeat(n), close.repeat(n));
+        let _ = load("deep2.json", text.into_bytes());
+    }
+    // Inside an attribute value, as OTLP nests AnyValues: within JSON's 128 levels the value is
+    // cut at `max_value_depth` with a `limit` warning.
+    let nested = |levels: usize| {
+        let mut v = r#"{"stringValue":"leaf"}"#.to_owned();
+        for _ in 0..levels {
+            v = format!(r#"{{"arrayValue":{{"values":[{v}]}}}}"#);
+        }
+        doc(&span(
+            "a000000000000001",
+            "",
+            &format!(r#","attributes":[{{"key":"deep","value":{v}}}]"#),
+        ))
+    };
+    let set = load("nested.json", nested(20).into_bytes()).expect("loads");
+    assert_eq!(set.span_count(), 1);
+    assert!(
+        has_warning(&set, WarningCode::Limit),
+        "{:?}",
+        set.warnings()
+    );
+    let set = load("nested.json", nested(10).into_bytes()).expect("loads");
+    assert!(!has_warning(&set, WarningCode::Limit));
+    let tight = Limits {
+        max_value_depth: 2,
+        ..Limits::default()
+    };
+    let set = load_with("nested.json", nested(10).into_bytes(), tight).expect("loads");
+    assert!(has_warning(&set, WarningCode::Limit));
+    // 200,000 levels of AnyValues: cut at the limit, the rest skipped; the span loads.
+    let set = load("nested.json", nested(n).into_bytes())
+        .ok()
+        .expect("loads");
+    assert_eq!(set.span_count(), 1);
+    assert!(has_warning(&set, WarningCode::Limit));
+    // Inside a string, as JSON text: the secret scanner walks it with a heap stack.
+    let text = format!(
+        "{}\"sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa-AA\"{}",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let escaped = serde_json::to_string(&text).expect("json");
+    let set = load(
+        "deep-string.json",
+        doc(&span(
+            "a000000000000001",
+            "",
+            &format!(r#","attributes":[{{"key":"blob","value":{{"stringValue":{escaped}}}}}]"#),
+        ))
+        .into_bytes(),
+    )
+    .expect("loads");
+    let found = loupe_core::secrets::scan(&set);
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+#[test]
+fn a_50_mb_string_value() {
+    let big = "x".repeat(50 << 20);
+    let text = doc(&span(
+        "a000000000000001",
+        "",
+        &format!(r#","attributes":[{{"key":"big","value":{{"stringValue":"{big}"}}}}]"#),
+    ));
+    drop(big);
+    let set = load("big.json", text.clone().into_bytes()).expect("loads");
+    assert!(
+        has_warning(&set, WarningCode::Limit),
+        "{:?}",
+        set.warnings()
+    );
+    let v = set.span(loupe_core::SpanIx(0)).attr("big").expect("kept");
+    assert_eq!(
+        set.value_str(v).expect("string").len(),
+        Limits::default().max_value_bytes
+    );
+    // Raised, the whole value is kept.
+    let roomy = Limits {
+        max_value_bytes: 64 << 20,
+        ..Limits::default()
+    };
+    let set = load_with("big.json", text.into_bytes(), roomy).expect("loads");
+    assert!(!has_warning(&set, WarningCode::Limit));
+    // With escapes, the cut lands on a character boundary.
+    let escaped = serde_json::to_string(&"é\"\n".repeat(10_000)).expect("json");
+    let text = doc(&span(
+        "a000000000000001",
+        "",
+        &format!(r#","attributes":[{{"key":"big","value":{{"stringValue":{escaped}}}}}]"#),
+    ));
+    let tight = Limits {
+        max_value_bytes: 1001,
+        ..Limits::default()
+    };
+    let set = load_with("esc.json", text.into_bytes(), tight).expect("loads");
+    let v = set.span(loupe_core::SpanIx(0)).attr("big").expect("kept");
+    assert!(set.value_str(v).expect("string").len() <= 1001);
+}
+
+#[test]
+fn a_million_attributes_on_one_span() {
+    let mut attrs = String::with_capacity(45 << 20);
+    for i in 0..1_000_000 {
+        if i > 0 {
+            attrs.push(',');
+        }
+        attrs.push_str(&format!(r#"{{"key":"k{i}","value":{{"intValue":"{i}"}}}}"#));
+    }
+    let text = doc(&span(
+        "a000000000000001",
+        "",
+        &format!(r#","attributes":[{attrs}]"#),
+    ));
+    drop(attrs);
+    let set = load("wide.json", text.into_bytes()).expect("loads");
+    let kept = set.span(loupe_core::SpanIx(0)).attrs().len();
+    assert_eq!(kept, Limits::default().max_attrs_per_span);
+    assert!(has_warning(&set, WarningCode::Limit));
+}
+
+#[test]
+fn parent_cycles_and_a_100000_deep_chain() {
+    let cycle = doc(&[
+        span("a000000000000001", "a000000000000002", ""),
+        span("a000000000000002", "a000000000000001", ""),
+        span("a000000000000003", "a000000000000003", ""),
+    ]
+    .join(","));
+    let set = load("cycle.json", cycle.into_bytes()).expect("loads");
+    assert_eq!(set.span_count(), 3);
+    assert!(has_warning(&set, WarningCode::Cycle));
+
+    let n = 100_000u64;
+    let spans: Vec<String> = (1..=n)
+        .map(|i| {
+            let parent = if i == 1 {
+                String::new()
+            } else {
+                format!("{:016x}", i - 1)
+            };
+            span(&format!("{i:016x}"), &parent, "")
+        })
+        .collect();
+    let set = load("chain.json", doc(&spans.join(",")).into_bytes()).expect("loads");
+    assert_eq!(set.span_count(), n as usize);
+    assert_eq!(
+        set.spans().iter().map(|s| s.depth).max(),
+        Some(n as u32 - 1)
+    );
+}
+
+#[test]
+fn ids_of_every_wrong_length() {
+    let mut spans = Vec::new();
+    for len in 0..40 {
+        let hex: String = "0123456789abcdef".chars().cycle().take(len).collect();
+        spans.push(format!(
+            r#"{{"traceId":"{hex}","spanId":"{}","parentSpanId":"{}","name":"n{len}"}}"#,
+            &hex[..len.min(20)],
+            &hex[..len.min(18)]
+        ));
+    }
+    spans.push(r#"{"traceId":12,"spanId":null,"parentSpanId":[],"name":"wrong types"}"#.into());
+    spans.push(r#"{"traceId":"!!","spanId":"é€😀","name":"not hex"}"#.into());
+    let set = load("ids.json", doc(&spans.join(",")).into_bytes()).expect("loads");
+    assert_eq!(set.span_count(), 42);
+    assert!(has_warning(&set, WarningCode::BadId));
+}
+
+#[test]
+fn negative_huge_and_reversed_timestamps() {
+    let times = [
+        ("\"-5\"", "\"10\""),
+        ("-5", "10"),
+        ("\"18446744073709551615\"", "\"0\""),
+        ("\"99999999999999999999999999\"", "1"),
+        ("1.5e30", "-1e308"),
+        ("\"abc\"", "{}"),
+        ("2000", "1000"),
+        ("null", "[]"),
+        ("9223372036854775807", "9223372036854775808"),
+    ];
+    let spans: Vec<String> = times
+        .iter()
+        .enumerate()
+        .map(|(i, (s, e))| {
+            format!(
+                r#"{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"{:016x}","name":"t{i}","startTimeUnixNano":{s},"endTimeUnixNano":{e},"events":[{{"timeUnixNano":{s},"name":"e"}}]}}"#,
+                i + 1
+            )
+        })
+        .collect();
+    let set = load("times.json", doc(&spans.join(",")).into_bytes()).expect("loads");
+    assert_eq!(set.span_count(), times.len());
+    assert!(has_warning(&set, WarningCode::ReversedTime));
+}
+
+#[test]
+fn invalid_utf8_inside_strings() {
+    let mut text = doc(&span(
+        "a000000000000001",
+        "",
+        r#","attributes":[{"key":"kXX","value":{"stringValue":"vXXw sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa-AA"}}],"status":{"message":"mXX"}"#,
+    ))
+    .into_bytes();
+    // Replace each `XX` with bytes that are not UTF-8.
+    while let Some(at) = text.windows(2).position(|w| w == b"XX") {
+        text[at] = 0xff;
+        text[at + 1] = 0xc3;
+    }
+    // serde_json reads strings as UTF-8: the file is a clear error with its line and column.
+    let e = load("utf8.json", text.clone()).err().expect("not UTF-8");
+    assert!(e.starts_with("utf8.json:1:"), "{e}");
+    // As one line of JSON Lines, that line is skipped and the others are kept.
+    let good = doc(&span("a000000000000002", "", "")).into_bytes();
+    let lines = [good.clone(), text, good].join(&b'\n');
+    let set = load("utf8.jsonl", lines).expect("loads");
+    assert_eq!(set.span_count(), 2);
+    assert!(has_warning(&set, WarningCode::BadLine));
+    // Invalid UTF-8 that reaches the model (through a long value held as bytes) is read lossily.
+    let raw = [&b"sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa-AA \xff\xfe"[..]].concat();
+    let found = loupe_core::secrets::scan_text(&String::from_utf8_lossy(&raw));
+    assert_eq!(found.len(), 1);
+}
+
+/// Every value of a small valid document replaced, in turn, by a value of every wrong JSON type.
+#[test]
+fn wrong_json_types_everywhere() {
+    let base: serde_json::Value = serde_json::from_str(&doc(&[
+        span(
+            "a000000000000001",
+            "",
+            r#","kind":2,"attributes":[{"key":"k","value":{"kvlistValue":{"values":[{"key":"i","value":{"intValue":"5"}}]}}}],"events":[{"timeUnixNano":"1500","name":"e","attributes":[]}],"links":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"a000000000000009"}],"status":{"code":2,"message":"m"},"droppedAttributesCount":1"#,
+        ),
+        span("a000000000000002", "a000000000000001", ""),
+    ]
+    .join(",")))
+    .expect("valid");
+    let wrong = [
+        serde_json::json!(null),
+        serde_json::json!(true),
+        serde_json::json!(-1),
+        serde_json::json!(1.5e300),
+        serde_json::json!("s"),
+        serde_json::json!([]),
+        serde_json::json!({}),
+        serde_json::json!([{"x": 1}]),
+    ];
+    // Every path into the document, found with an explicit stack.
+    let mut paths: Vec<Vec<serde_json::Value>> = Vec::new();
+    let mut stack = vec![(Vec::new(), &base)];
+    while let Some((path, v)) = stack.pop() {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, c) in m {
+                    let mut p = path.clone();
+                    p.push(serde_json::json!(k));
+                    stack.push((p, c));
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, c) in a.iter().enumerate() {
+                    let mut p = path.clone();
+                    p.push(serde_json::json!(i));
+                    stack.push((p, c));
+                }
+            }
+            _ => {}
+        }
+        paths.push(path);
+    }
+    assert!(paths.len() > 40, "{}", paths.len());
+    let mut loaded = 0;
+    for path in &paths {
+        for w in &wrong {
+            let mut d = base.clone();
+            let mut cur = &mut d;
+            for seg in path {
+                cur = match seg {
+                    serde_json::Value::String(k) => &mut cur[k.as_str()],
+                    serde_json::Value::Number(i) => &mut cur[i.as_u64().expect("index") as usize],
+                    _ => unreachable!(),
+                };
+            }
+            *cur = w.clone();
+            if load("types.json", d.to_string().into_bytes()).is_ok() {
+                loaded += 1;
+            }
+        }
+    }
+    // Many variants are rejected whole (with an error naming the file); the rest load.
+    assert!(loaded > 0, "{loaded}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CLI on hostile files: exit code 0 or 2, never a signal.
+
+fn loupe() -> std::process::Command {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let bin = BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--quiet", "-p", "loupe-cli", "--bin", "loupe"])
+            .current_dir(loupe_tests::workspace_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "cannot build the loupe binary");
+        dir.join(format!("loupe{}", std::env::consts::EXE_SUFFIX))
+    });
+    std::process::Command::new(bin)
+}
+
+#[test]
+fn the_cli_exits_0_or_2_on_hostile_files() {
+    let dir = std::env::temp_dir().join(format!("loupe-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let n = 100_000u64;
+    let chain: Vec<String> = (1..=n)
+        .map(|i| {
+            let parent = if i == 1 {
+                String::new()
+            } else {
+                format!("{:016x}", i - 1)
+            };
+            span(&format!("{i:016x}"), &parent, "")
+        })
+        .collect();
+    let files: Vec<(&str, Vec<u8>, i32)> = vec![
+        ("empty.json", Vec::new(), 2),
+        ("random.bin", noise(3, 100_000), 2),
+        (
+            "truncated.json",
+            doc(&span("a000000000000001", "", "")).as_bytes()[..150].to_vec(),
+            2,
+        ),
+        (
+            "deep.json",
+            format!(
+                r#"{{"resourceSpans":{}{}}}"#,
+                "[".repeat(200_000),
+                "]".repeat(200_000)
+            )
+            .into_bytes(),
+            2,
+        ),
+        (
+            "cycle.json",
+            doc(&[
+                span("a000000000000001", "a000000000000002", ""),
+                span("a000000000000002", "a000000000000001", ""),
+            ]
+            .join(","))
+            .into_bytes(),
+            0,
+        ),
+        ("chain.json", doc(&chain.join(",")).into_bytes(), 0),
+    ];
+    for (name, bytes, want) in &files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        for args in [
+            vec!["analyze"],
+            vec!["analyze", "--json"],
+            vec!["tree"],
+            vec!["lint"],
+        ] {
+            let out = loupe().args(&args).arg(&path).output().expect("runs");
+            let code = out.status.code();
+            assert!(
+                code.is_some(),
+                "{name} {args:?}: killed by a signal: {:?}",
+                out.status
+            );
+            if args[0] == "lint" {
+                assert!(matches!(code, Some(0..=2)), "{name} lint: {code:?}");
+            } else {
+                assert_eq!(
+                    code,
+                    Some(*want),
+                    "{name} {args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            if code == Some(2) && args[0] != "lint" {
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(
+                    err.contains(name),
+                    "{name}: the error names the file: {err}"
+                );
+            }
+        }
+        let redacted = dir.join(format!("{name}.redacted.json"));
+        let out = loupe()
+            .args(["redact", "-o"])
+            .arg(&redacted)
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(*want),
+            "{name} redact: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
