@@ -1,7 +1,13 @@
 //! Importers: one module per format behind the [`Importer`] trait, chosen by content, never by file name.
 
+pub mod anyagent;
+pub mod jaeger;
 pub(crate) mod json;
+pub mod openai_agents;
 pub mod otlp_json;
+pub mod otlp_proto;
+pub mod span_events;
+pub mod zipkin;
 
 use crate::builder::Builder;
 use crate::error::ImportError;
@@ -26,6 +32,8 @@ pub trait Importer: Sync + std::fmt::Debug {
     fn format(&self) -> &'static str;
 
     /// Whether `bytes` look like this format. `Err` says why not, for the message listing what was tried.
+    /// `bytes` is the whole input, leading whitespace included (a binary format may begin with bytes
+    /// that look like whitespace: protobuf's first tag is 0x0a); text formats skip it themselves.
     fn sniff(&self, bytes: &[u8]) -> Result<(), String>;
 
     /// Reads every span it can into `builder`. Problems that leave spans readable become warnings;
@@ -35,7 +43,16 @@ pub trait Importer: Sync + std::fmt::Debug {
 
 /// Every importer, most specific first.
 pub fn importers() -> &'static [&'static dyn Importer] {
-    &[&otlp_json::OtlpJson]
+    &[
+        &otlp_json::OtlpJson,
+        &otlp_proto::OtlpProto,
+        &jaeger::JaegerJson,
+        // Before Zipkin: a span-events line may name its ids `traceId` and `id` too.
+        &span_events::SpanEvents,
+        &zipkin::ZipkinJson,
+        &openai_agents::OpenAiAgents,
+        &anyagent::AnyAgent,
+    ]
 }
 
 /// Size limits that protect the tab and the process from hostile files. The first two reject a
@@ -118,17 +135,15 @@ impl Loader {
     /// Reads one file. On error nothing of that file is kept and everything loaded before stays.
     pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) -> Result<FileSummary, ImportError> {
         let (bytes, compressed_len) = self.decompress(name, bytes)?;
-        let start = bytes
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .ok_or_else(|| ImportError::Empty {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(ImportError::Empty {
                 file: name.to_owned(),
-            })?;
-        let head = &bytes[start..];
+            });
+        }
         let mut tried = Vec::new();
         let mut chosen = None;
         for imp in importers() {
-            match imp.sniff(head) {
+            match imp.sniff(&bytes) {
                 Ok(()) => {
                     chosen = Some(*imp);
                     break;
