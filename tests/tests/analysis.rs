@@ -493,3 +493,61 @@ fn the_rules_document_matches_the_code() {
         );
     }
 }
+
+/// The GenAI traces of the shared corpus (real agent runs): read, understood and analysed.
+#[test]
+fn corpus_genai_runs_are_analysed() {
+    let Some(corpus) = corpus_dir() else { return };
+    let run = |f: &str| {
+        let set = loupe_core::load(
+            f,
+            std::fs::read(corpus.join("genai").join(f)).expect("read"),
+        )
+        .expect("load");
+        let a = Analysis::run(&set, &Options::default());
+        let r = AnalysisReport::build(&set, &a);
+        (set, a, r)
+    };
+    // any-agent exports of real runs: model calls with tokens and prices, tool calls, one agent.
+    for f in [
+        "anyagent-openai-agents-trace.json",
+        "anyagent-google-adk-trace.json",
+        "anyagent-llamaindex-trace.json",
+        "anyagent-langchain-trace.json",
+    ] {
+        let (_, _, r) = run(f);
+        let t = &r.traces[0];
+        assert!(t.tokens.input > 0 && t.tokens.output > 0, "{f}: tokens");
+        assert!(t.cost_usd.is_some_and(|c| c > 0.0), "{f}: priced");
+        assert!(
+            t.by_tool.values().map(|v| v.calls).sum::<u32>() >= 2,
+            "{f}: tool calls"
+        );
+        assert!(!t.critical_path.is_empty());
+        // A tool that writes and returns null is not an empty result papered over.
+        assert!(
+            t.anomalies
+                .iter()
+                .all(|x| !(x.kind == "empty_result" && x.message.contains("write_file"))),
+            "{f}: {:?}",
+            t.anomalies
+        );
+        assert!(
+            t.anomalies.iter().all(|x| x.kind != "secret"),
+            "{f}: no secrets in a clean run"
+        );
+    }
+    // OpenAI Agents SDK export: agents, handoffs and function tools become GenAI steps.
+    let (_, a, r) = run("openai-agents-ingest-router-handoff.jsonl");
+    assert!(
+        r.traces[0].by_agent.contains_key("Data Router Agent"),
+        "{:?}",
+        r.traces[0].by_agent.keys()
+    );
+    assert!(a.steps.iter().any(|s| s.op == Operation::ExecuteTool));
+    // Jaeger UI's GenAI trace: 57 spans, two agents, real token counts.
+    let (set, _, r) = run("jaegerui-genai-semconv-trace.json");
+    assert_eq!(set.span_count(), 57);
+    assert_eq!(r.traces[0].by_agent.len(), 2);
+    assert_eq!(r.traces[0].tokens.input + r.traces[0].tokens.output, 9460);
+}

@@ -94,7 +94,10 @@ fn loupe() -> std::process::Command {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     let bin = BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("test binary");
-        let dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = std::process::Command::new(cargo)
             .args(["build", "--quiet", "-p", "loupe-cli", "--bin", "loupe"])
@@ -108,7 +111,12 @@ fn loupe() -> std::process::Command {
 }
 
 fn google_key() -> String {
-    format!("AIza{}", "SyB4k9X2mQ7wL1vN8cR5tY3uJ6hF0dS2gA7xQ".get(..35).expect("35"))
+    format!(
+        "AIza{}",
+        "SyB4k9X2mQ7wL1vN8cR5tY3uJ6hF0dS2gA7xQ"
+            .get(..35)
+            .expect("35")
+    )
 }
 
 /// Every planted value, each as it must never appear in the output.
@@ -144,6 +152,7 @@ fn planted() -> Vec<String> {
     .collect()
 }
 
+#[allow(clippy::needless_pass_by_value)] // built inline by json! at every call site
 fn kv(key: &str, value: serde_json::Value) -> serde_json::Value {
     serde_json::json!({"key": key, "value": value})
 }
@@ -176,7 +185,12 @@ fn planted_trace() -> String {
         "pem": format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", p[11]),
     })
     .to_string();
-    let span = |id: &str, parent: Option<&str>, name: &str, start: u64, end: u64, attrs: Vec<serde_json::Value>| {
+    let span = |id: &str,
+                parent: Option<&str>,
+                name: &str,
+                start: u64,
+                end: u64,
+                attrs: Vec<serde_json::Value>| {
         let mut v = serde_json::json!({
             "traceId": trace, "spanId": id, "name": name, "kind": 1,
             "startTimeUnixNano": start.to_string(), "endTimeUnixNano": end.to_string(),
@@ -188,33 +202,61 @@ fn planted_trace() -> String {
         v
     };
     let t0 = 1_750_000_000_000_000_000u64;
-    let mut root = span("a000000000000001", None, "invoke_agent deployer", t0, t0 + 9_000_000_000, vec![
-        kv("gen_ai.operation.name", s("invoke_agent")),
-        kv("gen_ai.agent.name", s("deployer")),
-        kv("user.email", s(&p[15])),
-    ]);
+    let mut root = span(
+        "a000000000000001",
+        None,
+        "invoke_agent deployer",
+        t0,
+        t0 + 9_000_000_000,
+        vec![
+            kv("gen_ai.operation.name", s("invoke_agent")),
+            kv("gen_ai.agent.name", s("deployer")),
+            kv("user.email", s(&p[15])),
+        ],
+    );
     root["links"] = serde_json::json!([{"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
         "attributes": [kv("note", s(&format!("previous run used {}", p[7])))]}]);
-    let chat = span("a000000000000002", Some("a000000000000001"), "chat gpt-4o", t0 + 100_000_000, t0 + 2_100_000_000, vec![
-        kv("gen_ai.operation.name", s("chat")),
-        kv("gen_ai.request.model", s("gpt-4o")),
-        kv("gen_ai.usage.input_tokens", int(1234)),
-        kv("gen_ai.usage.output_tokens", int(567)),
-        kv("gen_ai.request.max_tokens", int(4096)),
-        kv("gen_ai.input.messages", s(&messages)),
-    ]);
-    let mut tool = span("a000000000000003", Some("a000000000000001"), &format!("execute_tool notify {}", p[14]), t0 + 2_200_000_000, t0 + 3_000_000_000, vec![
-        kv("gen_ai.operation.name", s("execute_tool")),
-        kv("gen_ai.tool.name", s("notify")),
-        kv("gen_ai.tool.call.arguments", s(&tool_args)),
-        kv("http.request.header.x-api-key", serde_json::json!({"arrayValue": {"values": [s(&p[8])]}})),
-        kv("config", serde_json::json!({"kvlistValue": {"values": [
-            kv("stripe", s(&p[9])), kv("google", s(&google_key())), kv("retries", int(3)),
-            kv("inner", serde_json::json!({"kvlistValue": {"values": [kv("slack", s(&p[7])), kv("github", s(&p[6]))]}})),
-        ]}})),
-        kv("payment.card_number", int(4111111111111111)),
-    ]);
-    tool["status"] = serde_json::json!({"code": 2, "message": format!("401 for token {} at {}", p[1], p[4])});
+    let chat = span(
+        "a000000000000002",
+        Some("a000000000000001"),
+        "chat gpt-4o",
+        t0 + 100_000_000,
+        t0 + 2_100_000_000,
+        vec![
+            kv("gen_ai.operation.name", s("chat")),
+            kv("gen_ai.request.model", s("gpt-4o")),
+            kv("gen_ai.usage.input_tokens", int(1234)),
+            kv("gen_ai.usage.output_tokens", int(567)),
+            kv("gen_ai.request.max_tokens", int(4096)),
+            kv("gen_ai.input.messages", s(&messages)),
+        ],
+    );
+    let mut tool = span(
+        "a000000000000003",
+        Some("a000000000000001"),
+        &format!("execute_tool notify {}", p[14]),
+        t0 + 2_200_000_000,
+        t0 + 3_000_000_000,
+        vec![
+            kv("gen_ai.operation.name", s("execute_tool")),
+            kv("gen_ai.tool.name", s("notify")),
+            kv("gen_ai.tool.call.arguments", s(&tool_args)),
+            kv(
+                "http.request.header.x-api-key",
+                serde_json::json!({"arrayValue": {"values": [s(&p[8])]}}),
+            ),
+            kv(
+                "config",
+                serde_json::json!({"kvlistValue": {"values": [
+                    kv("stripe", s(&p[9])), kv("google", s(&google_key())), kv("retries", int(3)),
+                    kv("inner", serde_json::json!({"kvlistValue": {"values": [kv("slack", s(&p[7])), kv("github", s(&p[6]))]}})),
+                ]}}),
+            ),
+            kv("payment.card_number", int(4111111111111111)),
+        ],
+    );
+    tool["status"] =
+        serde_json::json!({"code": 2, "message": format!("401 for token {} at {}", p[1], p[4])});
     tool["events"] = serde_json::json!([{"timeUnixNano": (t0 + 2_500_000_000u64).to_string(), "name": "exception",
         "attributes": [kv("exception.message", s(&format!("bad IBAN {} / card {}", p[20], p[18])))]}]);
     let chat2 = span("a000000000000004", Some("a000000000000001"), "chat gpt-4o", t0 + 3_100_000_000, t0 + 8_900_000_000, vec![
@@ -252,8 +294,17 @@ fn structure(report: &serde_json::Value) -> serde_json::Value {
 }
 
 fn analyze_json(path: &Path) -> serde_json::Value {
-    let out = loupe().args(["analyze", "--json"]).arg(path).output().expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = loupe()
+        .args(["analyze", "--json"])
+        .arg(path)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
@@ -295,11 +346,15 @@ fn skeleton(set: &loupe_core::TraceSet) -> Vec<String> {
 #[test]
 fn planted_secrets_are_all_found() {
     let text = planted_trace();
-    let set = loupe_core::load("planted.json", text.clone().into_bytes()).expect("loads");
+    let set = loupe_core::load("planted.json", text.into_bytes()).expect("loads");
     let found = secrets::scan(&set);
     let kinds: std::collections::BTreeSet<&str> = found.iter().map(|f| f.kind.as_str()).collect();
     for k in secrets::Kind::BUILTIN {
-        assert!(kinds.contains(k.as_str()), "no {} found: {kinds:?}", k.as_str());
+        assert!(
+            kinds.contains(k.as_str()),
+            "no {} found: {kinds:?}",
+            k.as_str()
+        );
     }
     // Findings carry masks, never the values.
     let debug = format!("{found:?}");
@@ -314,12 +369,19 @@ fn planted_secrets_are_all_found() {
         .filter(|a| a.kind == "secret")
         .collect();
     assert!(anomalies.iter().any(|a| a.severity == "error"));
-    assert!(anomalies.iter().any(|a| a.severity == "warning" && a.message.contains("e-mail")));
+    assert!(
+        anomalies
+            .iter()
+            .any(|a| a.severity == "warning" && a.message.contains("e-mail"))
+    );
     let messages = format!("{anomalies:?}");
     for p in planted() {
         assert!(!messages.contains(&p), "{p} leaked into a message");
     }
-    assert!(messages.contains("$[2].parts[0].arguments > $.env.GITHUB_TOKEN"), "{messages}");
+    assert!(
+        messages.contains("$[2].parts[0].arguments > $.env.GITHUB_TOKEN"),
+        "{messages}"
+    );
 }
 
 #[test]
@@ -338,7 +400,10 @@ fn loupe_redact_removes_every_planted_secret_and_keeps_the_structure() {
         );
     }
 
-    for (to, out_name) in [("otlp-json", "redacted.json"), ("otlp-proto", "redacted.pb")] {
+    for (to, out_name) in [
+        ("otlp-json", "redacted.json"),
+        ("otlp-proto", "redacted.pb"),
+    ] {
         let output = dir.join(out_name);
         let manifest = dir.join(format!("{out_name}.manifest.json"));
         let run = loupe()
@@ -357,19 +422,28 @@ fn loupe_redact_removes_every_planted_secret_and_keeps_the_structure() {
             assert!(!memmem(&bytes, p.as_bytes()), "{to}: {p} survived");
             let digits: String = p.chars().filter(char::is_ascii_digit).collect();
             if p.starts_with("4111") || p.starts_with("5555") {
-                assert!(!memmem(&bytes, digits.as_bytes()), "{to}: {digits} survived");
+                assert!(
+                    !memmem(&bytes, digits.as_bytes()),
+                    "{to}: {digits} survived"
+                );
             }
         }
         // The manifest counts, and holds no value.
         let m = std::fs::read(&manifest).expect("manifest");
         let mj: serde_json::Value = serde_json::from_slice(&m).expect("manifest JSON");
         assert_eq!(mj["schema"], "loupe.redaction/1");
-        assert!(mj["matches"].as_u64().expect("count") >= planted().len() as u64, "{mj}");
+        assert!(
+            mj["matches"].as_u64().expect("count") >= planted().len() as u64,
+            "{mj}"
+        );
         for p in planted() {
             assert!(!memmem(&m, p.as_bytes()));
         }
         // Same spans, ids, tree, times and token counts; it loads again, and scans clean.
-        assert_eq!(structure(&analyze_json(&output)), structure(&analyze_json(&input)));
+        assert_eq!(
+            structure(&analyze_json(&output)),
+            structure(&analyze_json(&input))
+        );
         let before = loupe_core::load("in", raw.clone()).expect("loads");
         let after = loupe_core::load("out", bytes).expect("loads again");
         assert_eq!(skeleton(&after), skeleton(&before));
@@ -386,9 +460,13 @@ fn loupe_redact_removes_every_planted_secret_and_keeps_the_structure() {
         .into_owned();
     let v: serde_json::Value = serde_json::from_str(&msgs).expect("messages are JSON");
     let args: serde_json::Value =
-        serde_json::from_str(v[2]["parts"][0]["arguments"].as_str().expect("args")).expect("args JSON");
+        serde_json::from_str(v[2]["parts"][0]["arguments"].as_str().expect("args"))
+            .expect("args JSON");
     assert_eq!(args["env"]["GITHUB_TOKEN"], "[REDACTED:secret_field]");
-    assert_eq!(args["repo"], "https://[REDACTED:basic_auth]@git.acme-corp.io/app.git");
+    assert_eq!(
+        args["repo"],
+        "https://[REDACTED:basic_auth]@git.acme-corp.io/app.git"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -417,7 +495,12 @@ fn redact_with_a_policy_hashes_and_drops() {
         .arg(&input)
         .output()
         .expect("runs");
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let out = std::fs::read_to_string(&output).expect("out");
     assert!(out.contains("[HASH:email:"), "{out}");
     assert!(!out.contains("deployment.owner"), "dropped");

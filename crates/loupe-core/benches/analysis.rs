@@ -75,7 +75,7 @@ fn single_root_session(spans: usize) -> Vec<u8> {
     let mut turn = 0u64;
     while (id as usize) < spans {
         turn += 1;
-        let parent = if turn % 10 == 0 && id > 2 {
+        let parent = if turn.is_multiple_of(10) && id > 2 {
             id - 1
         } else {
             root

@@ -469,7 +469,7 @@ impl Rule for EmptyResultRule {
                 let Some(result) = st.tool_result else {
                     continue;
                 };
-                if !is_empty_result(cx.set, result) {
+                if !is_empty_result(cx.set, result) || has_side_effect_name(&cx.tool(ix)) {
                     continue;
                 }
                 let end = cx.set.span_record(ix).end_unix_ns;
@@ -494,6 +494,25 @@ impl Rule for EmptyResultRule {
             }
         }
     }
+}
+
+/// Verbs that start the names of tools called for their effect, whose empty result (`null`) means
+/// "done", not "nothing found".
+pub const SIDE_EFFECT_VERBS: &[&str] = &[
+    "write", "save", "store", "send", "post", "put", "delete", "remove", "update", "set", "create",
+    "insert", "upload", "notify", "log", "emit", "publish", "append", "move", "rename", "close",
+];
+
+/// Whether a tool's name says it is called for its effect (`write_file`, `sendEmail`, `delete-row`).
+fn has_side_effect_name(tool: &str) -> bool {
+    let lower = tool.to_ascii_lowercase();
+    SIDE_EFFECT_VERBS.iter().any(|v| {
+        lower.strip_prefix(v).is_some_and(|rest| {
+            rest.is_empty()
+                || rest.starts_with(['_', '-', '.', ' '])
+                || tool[v.len()..].starts_with(|c: char| c.is_ascii_uppercase())
+        })
+    })
 }
 
 /// `slow_outlier`: a span far slower than its same-name siblings.

@@ -78,7 +78,11 @@ impl Manifest {
             self.values_changed,
             if self.values_changed == 1 { "" } else { "s" },
             self.attributes_dropped,
-            if self.attributes_dropped == 1 { "" } else { "s" },
+            if self.attributes_dropped == 1 {
+                ""
+            } else {
+                "s"
+            },
             self.attributes_not_allowed,
             self.spans
         )];
@@ -230,7 +234,11 @@ pub fn redact_owned(mut set: TraceSet, policy: &Policy, key: &[u8]) -> Redacted 
     manifest.values_changed += new_values.len() as u64;
     for (slot, text, is_bytes) in new_values {
         let value = if is_bytes {
-            Value::Bytes(push_text(&mut set, text.into_bytes(), TextEncoding::RawBytes))
+            Value::Bytes(push_text(
+                &mut set,
+                text.into_bytes(),
+                TextEncoding::RawBytes,
+            ))
         } else if text.len() < INLINE_STRING_MAX {
             Value::Str(set.strings.intern(&text))
         } else {
@@ -293,7 +301,6 @@ pub fn redact_owned(mut set: TraceSet, policy: &Policy, key: &[u8]) -> Redacted 
             _ => once(&mut set, res.service_name, &mut manifest),
         };
     }
-    drop(once);
     // Warnings may quote values.
     for w in &mut set.warnings {
         if let Some(new) = engine.process(&w.message, KeyClass::NONE, &mut r) {
@@ -368,8 +375,8 @@ fn remove_attrs(set: &mut TraceSet, dropped: &[bool]) {
         fix(v);
     }
     let mut k = 0;
-    for i in 0..set.attrs.len() {
-        if !dropped[i] {
+    for (i, &gone) in dropped.iter().enumerate().take(set.attrs.len()) {
+        if !gone {
             let mut a = set.attrs[i];
             fix(&mut a.value);
             set.attrs[k] = a;
@@ -504,7 +511,12 @@ mod tests {
         let set = load(DOC);
         let r = redact(&set, &Policy::default(), &[7; 32]);
         let out = json(&r.set);
-        for secret in ["jane.doe", "abcd1234efgh5678", "hunter22", "AKIAIOSFODNN7EXAMPLE"] {
+        for secret in [
+            "jane.doe",
+            "abcd1234efgh5678",
+            "hunter22",
+            "AKIAIOSFODNN7EXAMPLE",
+        ] {
             assert!(!out.contains(secret), "{secret} in {out}");
         }
         assert!(out.contains(r#""name":"mail [REDACTED:email]""#), "{out}");
@@ -516,7 +528,10 @@ mod tests {
         // Neither the pool nor the kept input bytes hold a replaced value.
         for s in &r.set.sources {
             let text = String::from_utf8_lossy(&s.bytes);
-            assert!(!text.contains("jane.doe") && !text.contains("hunter22"), "{text}");
+            assert!(
+                !text.contains("jane.doe") && !text.contains("hunter22"),
+                "{text}"
+            );
         }
         for i in 0..r.set.strings.len() {
             let s = r.set.strings.resolve(Sym(i as u32));
@@ -538,7 +553,11 @@ mod tests {
         };
         assert_ne!(tag(&a), tag(&b), "another key, another hash");
         // The three copies of the address hash alike within one export.
-        assert_eq!(a.matches(&format!("[HASH:email:{}]", tag(&a))).count(), 3, "{a}");
+        assert_eq!(
+            a.matches(&format!("[HASH:email:{}]", tag(&a))).count(),
+            3,
+            "{a}"
+        );
     }
 
     #[test]
@@ -548,13 +567,22 @@ mod tests {
             .expect("policy");
         let r = redact(&set, &p, &[0; 32]);
         let out = json(&r.set);
-        assert!(!out.contains("\"api_key\"") && !out.contains("\"list\""), "{out}");
-        assert!(!out.contains("\"password\"") && out.contains("\"ok\""), "{out}");
+        assert!(
+            !out.contains("\"api_key\"") && !out.contains("\"list\""),
+            "{out}"
+        );
+        assert!(
+            !out.contains("\"password\"") && out.contains("\"ok\""),
+            "{out}"
+        );
         assert_eq!(r.manifest.attributes_dropped, 3);
         let p = Policy::parse("allowlist = [\"gen_ai.*\", \"service.name\"]").expect("policy");
         let r = redact(&set, &p, &[0; 32]);
         let out = json(&r.set);
-        assert!(out.contains("gen_ai.usage.input_tokens") && !out.contains("user.email"), "{out}");
+        assert!(
+            out.contains("gen_ai.usage.input_tokens") && !out.contains("user.email"),
+            "{out}"
+        );
         assert_eq!(r.manifest.attributes_not_allowed, 5);
         assert!(out.contains("\"service.name\""));
         // The output loads again with the same span.

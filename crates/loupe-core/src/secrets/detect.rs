@@ -125,7 +125,13 @@ fn words(t: &[u8], out: &mut Vec<Hit>) {
 
 fn prefixed(t: &[u8], s: usize, e: usize) -> Option<Hit> {
     let run = &t[s..e];
-    let hit = |kind| Some(Hit { kind, start: s, end: e });
+    let hit = |kind| {
+        Some(Hit {
+            kind,
+            start: s,
+            end: e,
+        })
+    };
     let alnum = |b: &[u8]| b.iter().all(u8::is_ascii_alphanumeric);
     if let Some(body) = run.strip_prefix(b"sk-ant-") {
         if body.len() >= 32 && has_digit(body) && has_alpha(body) {
@@ -176,9 +182,7 @@ fn prefixed(t: &[u8], s: usize, e: usize) -> Option<Hit> {
         if has_digit(body) && body.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-') {
             return hit(Kind::SlackToken);
         }
-    } else if run.len() >= 24
-        && matches!(&run[..8], b"sk_live_" | b"rk_live_" | b"pk_live_")
-    {
+    } else if run.len() >= 24 && matches!(&run[..8], b"sk_live_" | b"rk_live_" | b"pk_live_") {
         if alnum(&run[8..]) {
             return hit(Kind::StripeKey);
         }
@@ -293,7 +297,9 @@ fn authorization(t: &[u8], out: &mut Vec<Hit>) {
         } else if c == b'b' && lower_eq(t, i, b"basic ") {
             let j = i + 6;
             let mut e = j;
-            while e < t.len() && (t[e].is_ascii_alphanumeric() || matches!(t[e], b'+' | b'/' | b'=')) {
+            while e < t.len()
+                && (t[e].is_ascii_alphanumeric() || matches!(t[e], b'+' | b'/' | b'='))
+            {
                 e += 1;
             }
             if e - j >= 8 && is_basic_pair(&t[j..e]) {
@@ -405,7 +411,9 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
     if v.is_empty() || matches!(v[0], b'$' | b'{' | b'<' | b'%' | b'[') {
         return true;
     }
-    if v.iter().all(|&b| b == b'*' || b == b'x' || b == b'X' || b == b'.') {
+    if v.iter()
+        .all(|&b| b == b'*' || b == b'x' || b == b'X' || b == b'.')
+    {
         return true;
     }
     const WORDS: [&[u8]; 14] = [
@@ -433,8 +441,28 @@ fn local_char(b: u8) -> bool {
 
 /// Top-level domains reserved for documentation and tests, and file extensions that follow `@2x`.
 const NOT_PERSONAL_TLDS: [&str; 22] = [
-    "test", "example", "invalid", "localhost", "local", "internal", "png", "jpg", "jpeg", "gif",
-    "svg", "webp", "ico", "js", "mjs", "ts", "css", "json", "html", "txt", "md", "lock",
+    "test",
+    "example",
+    "invalid",
+    "localhost",
+    "local",
+    "internal",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "svg",
+    "webp",
+    "ico",
+    "js",
+    "mjs",
+    "ts",
+    "css",
+    "json",
+    "html",
+    "txt",
+    "md",
+    "lock",
 ];
 
 fn emails(t: &[u8], out: &mut Vec<Hit>) {
@@ -447,7 +475,10 @@ fn emails(t: &[u8], out: &mut Vec<Hit>) {
             continue;
         }
         let mut e = at + 1;
-        while e < t.len() && e - at <= 255 && (t[e].is_ascii_alphanumeric() || matches!(t[e], b'.' | b'-')) {
+        while e < t.len()
+            && e - at <= 255
+            && (t[e].is_ascii_alphanumeric() || matches!(t[e], b'.' | b'-'))
+        {
             e += 1;
         }
         while e > at + 1 && matches!(t[e - 1], b'.' | b'-') {
@@ -474,7 +505,8 @@ fn emails(t: &[u8], out: &mut Vec<Hit>) {
         }
         // RFC 2606 documentation domains: example.com, example.net, example.org and their subdomains.
         let sld = labels[labels.len() - 2].to_ascii_lowercase();
-        if labels.len() >= 2 && sld == "example" && matches!(tld_l.as_str(), "com" | "net" | "org") {
+        if labels.len() >= 2 && sld == "example" && matches!(tld_l.as_str(), "com" | "net" | "org")
+        {
             continue;
         }
         let local = &t[s..at];
@@ -634,7 +666,7 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Whether a card number's prefix belongs to a known issuer that issues numbers of its length.
@@ -682,7 +714,9 @@ fn cards(t: &[u8], cx: Context, out: &mut Vec<Hit>) {
     let mut groups = Vec::with_capacity(8);
     while i < t.len() {
         if !t[i].is_ascii_digit()
-            || (i > 0 && (t[i - 1].is_ascii_alphanumeric() || matches!(t[i - 1], b'.' | b'+' | b'_' | b'-' | b'/' | b':')))
+            || (i > 0
+                && (t[i - 1].is_ascii_alphanumeric()
+                    || matches!(t[i - 1], b'.' | b'+' | b'_' | b'-' | b'/' | b':')))
         {
             i += 1;
             continue;
@@ -727,8 +761,8 @@ fn cards(t: &[u8], cx: Context, out: &mut Vec<Hit>) {
             i = e;
             continue;
         }
-        let clean_end = !t.get(e).is_some_and(|b| b.is_ascii_alphanumeric())
-            && !(t.get(e) == Some(&b'.') && t.get(e + 1).is_some_and(u8::is_ascii_digit));
+        let clean_end = !(t.get(e).is_some_and(|b| b.is_ascii_alphanumeric())
+            || t.get(e) == Some(&b'.') && t.get(e + 1).is_some_and(u8::is_ascii_digit));
         let n = digits.len();
         if clean_end && (13..=19).contains(&n) && known_issuer(&digits) && luhn(&digits) {
             let grouped = groups.len() > 1
@@ -750,19 +784,94 @@ fn cards(t: &[u8], cx: Context, out: &mut Vec<Hit>) {
 
 /// IBAN lengths by country (the SWIFT registry).
 const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
-    (b"AD", 24), (b"AE", 23), (b"AL", 28), (b"AT", 20), (b"AZ", 28), (b"BA", 20), (b"BE", 16),
-    (b"BG", 22), (b"BH", 22), (b"BI", 27), (b"BR", 29), (b"BY", 28), (b"CH", 21), (b"CR", 22),
-    (b"CY", 28), (b"CZ", 24), (b"DE", 22), (b"DJ", 27), (b"DK", 18), (b"DO", 28), (b"EE", 20),
-    (b"EG", 29), (b"ES", 24), (b"FI", 18), (b"FK", 18), (b"FO", 18), (b"FR", 27), (b"GB", 22),
-    (b"GE", 22), (b"GI", 23), (b"GL", 18), (b"GR", 27), (b"GT", 28), (b"HR", 21), (b"HU", 28),
-    (b"IE", 22), (b"IL", 23), (b"IQ", 23), (b"IS", 26), (b"IT", 27), (b"JO", 30), (b"KW", 30),
-    (b"KZ", 20), (b"LB", 28), (b"LC", 32), (b"LI", 21), (b"LT", 20), (b"LU", 20), (b"LV", 21),
-    (b"LY", 25), (b"MC", 27), (b"MD", 24), (b"ME", 22), (b"MK", 19), (b"MN", 20), (b"MR", 27),
-    (b"MT", 31), (b"MU", 30), (b"NI", 28), (b"NL", 18), (b"NO", 15), (b"OM", 23), (b"PK", 24),
-    (b"PL", 28), (b"PS", 29), (b"PT", 25), (b"QA", 29), (b"RO", 24), (b"RS", 22), (b"RU", 33),
-    (b"SA", 24), (b"SC", 31), (b"SD", 18), (b"SE", 24), (b"SI", 19), (b"SK", 24), (b"SM", 27),
-    (b"SO", 23), (b"ST", 25), (b"SV", 28), (b"TL", 23), (b"TN", 24), (b"TR", 26), (b"UA", 29),
-    (b"VA", 22), (b"VG", 24), (b"XK", 20), (b"YE", 30),
+    (b"AD", 24),
+    (b"AE", 23),
+    (b"AL", 28),
+    (b"AT", 20),
+    (b"AZ", 28),
+    (b"BA", 20),
+    (b"BE", 16),
+    (b"BG", 22),
+    (b"BH", 22),
+    (b"BI", 27),
+    (b"BR", 29),
+    (b"BY", 28),
+    (b"CH", 21),
+    (b"CR", 22),
+    (b"CY", 28),
+    (b"CZ", 24),
+    (b"DE", 22),
+    (b"DJ", 27),
+    (b"DK", 18),
+    (b"DO", 28),
+    (b"EE", 20),
+    (b"EG", 29),
+    (b"ES", 24),
+    (b"FI", 18),
+    (b"FK", 18),
+    (b"FO", 18),
+    (b"FR", 27),
+    (b"GB", 22),
+    (b"GE", 22),
+    (b"GI", 23),
+    (b"GL", 18),
+    (b"GR", 27),
+    (b"GT", 28),
+    (b"HR", 21),
+    (b"HU", 28),
+    (b"IE", 22),
+    (b"IL", 23),
+    (b"IQ", 23),
+    (b"IS", 26),
+    (b"IT", 27),
+    (b"JO", 30),
+    (b"KW", 30),
+    (b"KZ", 20),
+    (b"LB", 28),
+    (b"LC", 32),
+    (b"LI", 21),
+    (b"LT", 20),
+    (b"LU", 20),
+    (b"LV", 21),
+    (b"LY", 25),
+    (b"MC", 27),
+    (b"MD", 24),
+    (b"ME", 22),
+    (b"MK", 19),
+    (b"MN", 20),
+    (b"MR", 27),
+    (b"MT", 31),
+    (b"MU", 30),
+    (b"NI", 28),
+    (b"NL", 18),
+    (b"NO", 15),
+    (b"OM", 23),
+    (b"PK", 24),
+    (b"PL", 28),
+    (b"PS", 29),
+    (b"PT", 25),
+    (b"QA", 29),
+    (b"RO", 24),
+    (b"RS", 22),
+    (b"RU", 33),
+    (b"SA", 24),
+    (b"SC", 31),
+    (b"SD", 18),
+    (b"SE", 24),
+    (b"SI", 19),
+    (b"SK", 24),
+    (b"SM", 27),
+    (b"SO", 23),
+    (b"ST", 25),
+    (b"SV", 28),
+    (b"TL", 23),
+    (b"TN", 24),
+    (b"TR", 26),
+    (b"UA", 29),
+    (b"VA", 22),
+    (b"VG", 24),
+    (b"XK", 20),
+    (b"YE", 30),
 ];
 
 /// Whether an IBAN (no spaces, uppercase) passes the mod-97 check.
@@ -808,7 +917,11 @@ fn ibans(t: &[u8], out: &mut Vec<Hit>) {
             if b.is_ascii_uppercase() || b.is_ascii_digit() {
                 buf.push(b);
                 e += 1;
-            } else if b == b' ' && buf.len() % 4 == 0 && (spaced || buf.len() == 4) && e + 1 < t.len() {
+            } else if b == b' '
+                && buf.len() % 4 == 0
+                && (spaced || buf.len() == 4)
+                && e + 1 < t.len()
+            {
                 spaced = true;
                 e += 1;
             } else {
@@ -837,7 +950,9 @@ mod tests {
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
         let mut out = Vec::new();
         find(text, Context::default(), Kinds::ALL, &mut out);
-        out.iter().map(|h| (h.kind, &text[h.start..h.end])).collect()
+        out.iter()
+            .map(|h| (h.kind, &text[h.start..h.end]))
+            .collect()
     }
 
     #[test]
@@ -959,17 +1074,25 @@ mod tests {
             [(Kind::PaymentCard, "5555555555554444")]
         );
         for clean in [
-            "4111111111111111",                     // no context
-            "4111 1111 1111 1112",                  // fails Luhn
-            "1750000000000000000",                  // a timestamp
-            "card 12345678901234567890123",        // too long
-            "4111 1111 1111 1111 2222",             // part of a longer run
+            "4111111111111111",             // no context
+            "4111 1111 1111 1112",          // fails Luhn
+            "1750000000000000000",          // a timestamp
+            "card 12345678901234567890123", // too long
+            "4111 1111 1111 1111 2222",     // part of a longer run
             "v4111111111111111",
         ] {
             assert!(kinds(clean).is_empty(), "{clean}");
         }
         let mut out = Vec::new();
-        find("4111111111111111", Context { card: true, phone: false }, Kinds::ALL, &mut out);
+        find(
+            "4111111111111111",
+            Context {
+                card: true,
+                phone: false,
+            },
+            Kinds::ALL,
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
     }
 
