@@ -156,8 +156,38 @@ fn last_segments(key: &str) -> [Option<String>; 3] {
     [get(0), get(1), get(2)]
 }
 
+/// `key` without the `[REDACTED:…]` and `[HASH:…]` marks a redaction put in it, so a redacted key
+/// (`t[REDACTED:private_key]`) is not read as a new secret-named one.
+fn without_marks(key: &str) -> std::borrow::Cow<'_, str> {
+    if !key.contains("[REDACTED:") && !key.contains("[HASH:") {
+        return std::borrow::Cow::Borrowed(key);
+    }
+    let mut out = String::with_capacity(key.len());
+    let mut rest = key;
+    while let Some(at) = ["[REDACTED:", "[HASH:"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        match rest[at..].find(']') {
+            Some(end) => {
+                out.push(' ');
+                rest = &rest[at + end + 1..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Classifies a key by the built-in rules.
 pub fn classify(key: &str) -> KeyClass {
+    let key = without_marks(key);
+    let key = key.as_ref();
     // Fast path: most keys hold none of the letters every rule word has one of.
     if key.len() < 3 {
         return KeyClass::NONE;
@@ -201,7 +231,10 @@ pub fn is_secret_value(value: &str, by: SecretBy) -> bool {
     match by {
         SecretBy::No => false,
         SecretBy::Builtin { token_word: true } => {
-            v.len() >= 8 && !v.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+            v.len() >= 8
+                && !v
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
         }
         _ => true,
     }
@@ -264,6 +297,8 @@ mod tests {
             "tokens",
             "authorization_code",
             "keyboard",
+            "t[REDACTED:private_key]",
+            "x[HASH:api_key:0a1b2c3d]",
             "",
         ] {
             assert!(!secret(k), "{k}");
