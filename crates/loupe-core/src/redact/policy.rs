@@ -125,11 +125,18 @@ impl Policy {
             if Kind::from_name(name).is_none() && !rule_ids.contains(&name.as_str()) {
                 return Err(unknown_kind(name, "actions"));
             }
-            p.actions
-                .insert(name.clone(), Action::parse(action, &format!("actions.{name}"))?);
+            p.actions.insert(
+                name.clone(),
+                Action::parse(action, &format!("actions.{name}"))?,
+            );
         }
         for r in file.rule {
-            if r.id.is_empty() || !r.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            if r.id.is_empty()
+                || !r
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
                 return Err(PolicyError::Invalid(format!(
                     "rule id `{}` must be letters, digits, `_` or `-` (it appears in the output as [REDACTED:{}])",
                     r.id, r.id
@@ -257,7 +264,10 @@ action = "drop"
             ("[detectors]\nphones = false", "`phones` is neither"),
             ("[[rule]]\nid = \"r\"", "neither `pattern` nor `keys`"),
             ("[[rule]]\nid = \"r\"\npattern = \"(\"", "bad pattern"),
-            ("[[rule]]\nid = \"email\"\npattern = \"x\"", "built-in detector"),
+            (
+                "[[rule]]\nid = \"email\"\npattern = \"x\"",
+                "built-in detector",
+            ),
             ("colour = 1", "not valid TOML"),
             ("{\"default\": 3}", "not valid JSON"),
         ] {

@@ -165,7 +165,10 @@ impl Engine {
                 json_path: path.map(PathCx::format),
             });
         }
-        if depth < MAX_JSON_IN_STRING && looks_like_json(text) && json::walk(text.as_bytes(), &mut json::Check) {
+        if depth < MAX_JSON_IN_STRING
+            && looks_like_json(text)
+            && json::walk(text.as_bytes(), &mut json::Check)
+        {
             let mut v = JsonLevel {
                 engine: self,
                 text,
@@ -270,7 +273,11 @@ impl PathCx<'_> {
                 if f.is_array {
                     s.push_str(&format!("[{}]", f.index));
                 } else if f.has_key {
-                    if f.key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !f.key.is_empty() {
+                    if f.key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                        && !f.key.is_empty()
+                    {
                         s.push('.');
                         s.push_str(&f.key);
                     } else {
@@ -404,9 +411,9 @@ impl Visit for JsonLevel<'_, '_, '_> {
             parent: self.parent,
             frames: &self.frames,
         };
-        if let Some(new) = self
-            .engine
-            .level(&leaf, class, self.depth + 1, Some(&path), &mut *self.sink)
+        if let Some(new) =
+            self.engine
+                .level(&leaf, class, self.depth + 1, Some(&path), &mut *self.sink)
         {
             let lit_text = serde_json::to_string(&new).unwrap_or_default();
             self.replace(lit.start, lit.end, &lit_text);
@@ -481,7 +488,10 @@ mod tests {
         Engine::default().process(&text, KeyClass::NONE, &mut c);
         assert_eq!(c.hits.len(), 1);
         assert_eq!(c.hits[0].kind, Kind::SecretField);
-        assert_eq!(c.hits[0].json_path.as_deref(), Some("$[0].arguments > $.password"));
+        assert_eq!(
+            c.hits[0].json_path.as_deref(),
+            Some("$[0].arguments > $.password")
+        );
         assert_eq!(c.hits[0].masked, "h…");
         let out = rewrite(&text).expect("rewritten");
         assert!(!out.contains("hunter22"));

@@ -130,7 +130,9 @@ pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
                     Some(b'-' | b'0'..=b'9') => {
                         let s = i;
                         i += 1;
-                        while i < t.len() && matches!(t[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
+                        while i < t.len()
+                            && matches!(t[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                        {
                             i += 1;
                         }
                         v.number(s, i);
@@ -212,7 +214,12 @@ mod tests {
             self.0.push(format!("k{}-{}", l.start, l.end));
         }
         fn string(&mut self, l: Lit) {
-            self.0.push(format!("s{}-{}{}", l.start, l.end, if l.escaped { "e" } else { "" }));
+            self.0.push(format!(
+                "s{}-{}{}",
+                l.start,
+                l.end,
+                if l.escaped { "e" } else { "" }
+            ));
         }
         fn number(&mut self, s: usize, e: usize) {
             self.0.push(format!("n{s}-{e}"));
@@ -225,7 +232,9 @@ mod tests {
         assert!(walk(br#"{"a": [1, "x\"y", {}], "b": null}"#, &mut log));
         assert_eq!(
             log.0,
-            ["{", "k1-4", "[", "n7-8", "s10-16e", "{", "end", "end", "k23-26", "end"]
+            [
+                "{", "k1-4", "[", "n7-8", "s10-16e", "{", "end", "end", "k23-26", "end"
+            ]
         );
     }
 
@@ -245,7 +254,15 @@ mod tests {
         ] {
             assert!(!walk(bad, &mut Check), "{}", String::from_utf8_lossy(bad));
         }
-        for good in [&b"[]"[..], b"{}", b" [ ] ", b"\"s\"", b"1", b"[[[]]]", b"{\"a\":{\"b\":[true,false,null]}}"] {
+        for good in [
+            &b"[]"[..],
+            b"{}",
+            b" [ ] ",
+            b"\"s\"",
+            b"1",
+            b"[[[]]]",
+            b"{\"a\":{\"b\":[true,false,null]}}",
+        ] {
             assert!(walk(good, &mut Check), "{}", String::from_utf8_lossy(good));
         }
     }

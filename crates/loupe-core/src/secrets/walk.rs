@@ -187,12 +187,7 @@ impl Sink for Finder<'_> {
     }
 }
 
-fn scan_attrs(
-    set: &TraceSet,
-    engine: &Engine,
-    range: Range32,
-    finder: &mut Finder<'_>,
-) {
+fn scan_attrs(set: &TraceSet, engine: &Engine, range: Range32, finder: &mut Finder<'_>) {
     leaves(set, engine, range, |leaf| {
         finder.key.clear();
         finder.key.push_str(&leaf.key);
