@@ -38,26 +38,49 @@ fn essence(set: &loupe_core::TraceSet) -> Essence {
             .enumerate()
             .map(|(i, s)| {
                 let sr = set.span(loupe_core::SpanIx(i as u32));
-                (s.depth, sr.name().to_owned(), sr.span_id(), s.start_unix_ns, s.end_unix_ns, sr.is_error())
+                (
+                    s.depth,
+                    sr.name().to_owned(),
+                    sr.span_id(),
+                    s.start_unix_ns,
+                    s.end_unix_ns,
+                    sr.is_error(),
+                )
             })
             .collect(),
         critical_path: traces
             .iter()
-            .map(|t| t.critical_path.iter().map(|p| (p.span_id.clone(), p.name.clone(), p.on_path_ns)).collect())
+            .map(|t| {
+                t.critical_path
+                    .iter()
+                    .map(|p| (p.span_id.clone(), p.name.clone(), p.on_path_ns))
+                    .collect()
+            })
             .collect(),
-        tokens: traces.iter().map(|t| (t.tokens.input, t.tokens.output, t.tokens.cache_read)).collect(),
+        tokens: traces
+            .iter()
+            .map(|t| (t.tokens.input, t.tokens.output, t.tokens.cache_read))
+            .collect(),
         cost_usd: traces.iter().map(|t| t.cost_usd).collect(),
         findings: traces
             .iter()
             .map(|t| {
-                let mut f: Vec<_> = t.anomalies.iter().map(|a| (a.kind, a.span_ids.clone())).collect();
+                let mut f: Vec<_> = t
+                    .anomalies
+                    .iter()
+                    .map(|a| (a.kind, a.span_ids.clone()))
+                    .collect();
                 f.sort();
                 f
             })
             .collect(),
         first_suspect: traces
             .iter()
-            .map(|t| t.first_suspect.as_ref().map(|s| (s.span_id.clone(), s.kind)))
+            .map(|t| {
+                t.first_suspect
+                    .as_ref()
+                    .map(|s| (s.span_id.clone(), s.kind))
+            })
             .collect(),
     }
 }
@@ -73,12 +96,27 @@ fn the_same_run_in_three_formats_gives_the_same_analysis() {
         assert_eq!(zipkin.sources()[0].format, "zipkin-json");
         let (a, b, c) = (essence(&json), essence(&proto), essence(&zipkin));
         assert!(!a.tree.is_empty());
-        assert!(a.findings.iter().any(|f| !f.is_empty()), "{run}: the run has findings to compare");
-        assert!(a.tokens.iter().any(|t| t.0 > 0), "{run}: the run has tokens to compare");
+        assert!(
+            a.findings.iter().any(|f| !f.is_empty()),
+            "{run}: the run has findings to compare"
+        );
+        assert!(
+            a.tokens.iter().any(|t| t.0 > 0),
+            "{run}: the run has tokens to compare"
+        );
         assert_eq!(a, b, "{run}: OTLP JSON and OTLP protobuf");
         assert_eq!(a, c, "{run}: OTLP JSON and Zipkin");
         // JSON and protobuf carry everything: the whole model is the same.
-        let strip = |s: String| s.lines().filter(|l| !l.starts_with("file ")).collect::<Vec<_>>().join("\n");
-        assert_eq!(strip(dump(&json)), strip(dump(&proto)), "{run}: full dump, JSON vs protobuf");
+        let strip = |s: String| {
+            s.lines()
+                .filter(|l| !l.starts_with("file "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(
+            strip(dump(&json)),
+            strip(dump(&proto)),
+            "{run}: full dump, JSON vs protobuf"
+        );
     }
 }
