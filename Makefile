@@ -1,21 +1,31 @@
 # Loupe: the two commands are `make serve` and `make test`. Each installs what it needs first.
 SHELL := /bin/bash
 PORT ?= 8080
-SAMPLE := tests/fixtures/otlp/valid/sdk-node-agent.jsonl
+SAMPLE := tests/fixtures/otlp/valid/sdk-python-agent.json
 
-.PHONY: setup serve test lint bench
+.PHONY: setup dist serve demo test lint bench
 
 ## Install toolchain pieces (idempotent).
 setup:
 	@scripts/setup.sh
 
-## Build and show Loupe on the bundled sample trace.
-serve: setup
+## Build the browser viewer (static site) into dist/.
+dist:
+	@scripts/setup.sh web
+	@scripts/dist.sh
+
+## Build the viewer and serve it on http://127.0.0.1:$(PORT) (PORT=... overrides).
+serve: dist
+	python3 scripts/serve.py --dir dist --port $(PORT)
+
+## The `loupe` command on the bundled sample trace.
+demo: setup
 	cargo build --release -p loupe-cli
 	./target/release/loupe analyze $(SAMPLE)
 
-## Run every test; the last line reads `N passed, N failed`.
-test: setup
+## Run every test, browser tests included; the last line reads `N passed, N failed`.
+test:
+	@scripts/setup.sh browser
 	@scripts/test.sh
 
 ## Formatting, clippy (native and wasm32), and the pure-core checks.

@@ -440,6 +440,10 @@ impl Engine {
                     depth: rec.depth,
                     name: span.name().to_owned(),
                     service: span.service().to_owned(),
+                    new_service: rec.parent.is_none_or(|p| {
+                        set.span_record(p).resource != rec.resource
+                            && set.span(p).service() != span.service()
+                    }),
                     op: an.steps[i].op.as_str().to_owned(),
                     start_ns: rec.start_unix_ns.saturating_sub(t.start_unix_ns),
                     duration_ns: rec.duration_ns(),
@@ -953,5 +957,5 @@ pub fn is_model_op(op: &str) -> bool {
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -252,6 +252,8 @@ pub struct Row {
     pub name: String,
     /// `service.name`.
     pub service: String,
+    /// Its service differs from its parent's (or it has no parent).
+    pub new_service: bool,
     /// GenAI operation (`chat`, `execute_tool`, `invoke_agent`, … or `other`).
     pub op: String,
     /// Start offset from the trace start, ns.

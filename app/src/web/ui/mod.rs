@@ -220,10 +220,13 @@ impl Store {
                 {
                     target = trace;
                 }
-                if target.is_none() && !self.apply_hash().await && traces == 1 {
+                let from_hash = target.is_none() && self.apply_hash().await;
+                if target.is_none() && traces == 1 {
                     target = Some(0);
                 }
-                if let Some(t) = target {
+                if from_hash {
+                    // The URL fragment chose the trace and span.
+                } else if let Some(t) = target {
                     self.select_trace(t).await;
                 } else if self.trace.get_untracked().is_some() {
                     self.trace.set(None);
@@ -430,6 +433,7 @@ impl Store {
             && self.selected.get_untracked() == Some(span)
         {
             self.detail.set(Some(*d));
+            self.write_hash();
         }
     }
 

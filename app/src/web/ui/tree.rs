@@ -222,7 +222,9 @@ pub fn TraceView() -> impl IntoView {
                                     <span>{fmt::usd(t.cost_usd)}</span>
                                     {(t.errors > 0)
                                         .then(|| view! { <span class="status error">{format!("{} errors", t.errors)}</span> })}
-                                    <span class="mono muted small" title="Trace id">{t.trace_id.clone()}</span>
+                                    <span class="mono muted small" title=format!("Trace id {}", t.trace_id)>
+                                        {t.trace_id.chars().take(16).collect::<String>()}
+                                    </span>
                                 </span>
                             }
                         })
@@ -291,7 +293,7 @@ fn FilterBar() -> impl IntoView {
                 type="search"
                 class="filter"
                 data-testid="filter"
-                placeholder="Filter: kind:tool  status:error  finding:loop  >500ms  key=value   ( / )"
+                placeholder="Filter ( / )   kind:tool  status:error  >500ms  key=value"
                 aria-label="Filter spans"
                 spellcheck="false"
                 prop:value=move || st.query.get()
@@ -344,7 +346,12 @@ fn ticks(duration_ns: u64) -> Vec<(f64, String)> {
     (0..=4)
         .map(|i| {
             let f = f64::from(i) / 4.0;
-            (f * 100.0, fmt::dur((duration_ns as f64 * f) as u64))
+            let label = if i == 0 {
+                "0".to_owned()
+            } else {
+                fmt::dur((duration_ns as f64 * f) as u64)
+            };
+            (f * 100.0, label)
         })
         .collect()
 }
@@ -517,7 +524,7 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
                 {r.critical.then(|| view! { <span class="cp-mark" title="On the critical path">"●"</span> })}
                 {(!op.is_empty()).then(|| view! { <span class=format!("op op-{op}")>{op}</span> })}
                 <span class="name">{r.name.clone()}</span>
-                {(!r.service.is_empty()).then(|| view! { <span class="svc">{r.service.clone()}</span> })}
+                {(r.new_service && !r.service.is_empty()).then(|| view! { <span class="svc">{r.service.clone()}</span> })}
                 {hidden}
                 {r.error.then(|| view! { <span class="err-mark" title="Error status">"!"</span> })}
                 {r.detached.then(|| view! { <span class="badge info" title="Its parent is not in the open files">"orphan"</span> })}
@@ -530,7 +537,7 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
             </div>
             <div class="cell-wf">
                 <div
-                    class="bar"
+                    class=format!("bar op-{}", if op.is_empty() { "other" } else { op })
                     class:cp=r.critical
                     class:err=r.error
                     style:left=format!("{left:.3}%")
