@@ -27,14 +27,30 @@ fn exercise(set: &TraceSet) {
     }
 }
 
+/// A loaded set whose `Debug` is one line (a failed `expect_err` must not print megabytes).
+struct Loaded(TraceSet);
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a set of {} spans", self.0.span_count())
+    }
+}
+
+impl std::ops::Deref for Loaded {
+    type Target = TraceSet;
+    fn deref(&self) -> &TraceSet {
+        &self.0
+    }
+}
+
 /// Loads with `limits`; exercises what loaded; returns the set, or the error's message.
-fn load_with(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<TraceSet, String> {
+fn load_with(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<Loaded, String> {
     let mut loader = Loader::with_limits(limits);
     match loader.add_file(name, bytes) {
         Ok(_) => {
             let set = loader.finish();
             exercise(&set);
-            Ok(set)
+            Ok(Loaded(set))
         }
         Err(e) => {
             let msg = e.to_string();
@@ -44,7 +60,7 @@ fn load_with(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<TraceSet, Str
     }
 }
 
-fn load(name: &str, bytes: Vec<u8>) -> Result<TraceSet, String> {
+fn load(name: &str, bytes: Vec<u8>) -> Result<Loaded, String> {
     load_with(name, bytes, Limits::default())
 }
 
@@ -81,8 +97,7 @@ fn span(id: &str, parent: &str, extra: &str) -> String {
 fn empty_and_random_bytes() {
     assert!(
         load("empty.json", Vec::new())
-            .err()
-            .expect("empty")
+            .expect_err("empty")
             .contains("empty")
     );
     assert!(load("blank.json", b"  \n\t ".to_vec()).is_err());
@@ -102,9 +117,7 @@ fn empty_and_random_bytes() {
         max_decompressed_bytes: 1 << 20,
         ..Limits::default()
     };
-    let e = load_with("bomb.json.gz", bomb, limits)
-        .err()
-        .expect("over the limit");
+    let e = load_with("bomb.json.gz", bomb, limits).expect_err("over the limit");
     assert!(e.contains("decompresses to more than"), "{e}");
     let e = load_with(
         "big.json",
@@ -114,8 +127,7 @@ fn empty_and_random_bytes() {
             ..Limits::default()
         },
     )
-    .err()
-    .expect("too big");
+    .expect_err("too big");
     assert!(e.contains("over the limit"), "{e}");
 }
 
@@ -157,13 +169,11 @@ fn nesting_200000_levels_deep() {
         "[".repeat(n),
         "]".repeat(n)
     );
-    let set = load("deep.json", deep.into_bytes()).map_err(|e| e.to_string());
+    let set = load("deep.json", deep.into_bytes());
     assert_eq!(set.map(|s| s.span_count()), Ok(0));
     // Where a ResourceSpans object is expected: a clear error.
     let deep = format!(r#"{{"resourceSpans":{}{}}}"#, "[".repeat(n), "]".repeat(n));
-    let e = load("deep.json", deep.into_bytes())
-        .err()
-        .expect("not OTLP");
+    let e = load("deep.json", deep.into_bytes()).expect_err("not OTLP");
     assert!(e.contains("deep.json:1:"), "{e}");
     // Where a value is read: cut at `max_value_depth`, the rest skipped without recursion.
     let deep = format!(
@@ -172,7 +182,7 @@ fn nesting_200000_levels_deep() {
         "]".repeat(n),
         span("a000000000000001", "", "")
     );
-    let set = load("deep3.json", deep.into_bytes()).ok().expect("loads");
+    let set = load("deep3.json", deep.into_bytes()).expect("loads");
     assert!(has_warning(&set, WarningCode::Limit));
     assert_eq!(set.span_count(), 1);
     // As bare arrays and objects.
@@ -210,9 +220,7 @@ fn nesting_200000_levels_deep() {
     let set = load_with("nested.json", nested(10).into_bytes(), tight).expect("loads");
     assert!(has_warning(&set, WarningCode::Limit));
     // 200,000 levels of AnyValues: cut at the limit, the rest skipped; the span loads.
-    let set = load("nested.json", nested(n).into_bytes())
-        .ok()
-        .expect("loads");
+    let set = load("nested.json", nested(n).into_bytes()).expect("loads");
     assert_eq!(set.span_count(), 1);
     assert!(has_warning(&set, WarningCode::Limit));
     // Inside a string, as JSON text: the secret scanner walks it with a heap stack.
@@ -391,7 +399,7 @@ fn invalid_utf8_inside_strings() {
         text[at + 1] = 0xc3;
     }
     // serde_json reads strings as UTF-8: the file is a clear error with its line and column.
-    let e = load("utf8.json", text.clone()).err().expect("not UTF-8");
+    let e = load("utf8.json", text.clone()).expect_err("not UTF-8");
     assert!(e.starts_with("utf8.json:1:"), "{e}");
     // As one line of JSON Lines, that line is skipped and the others are kept.
     let good = doc(&span("a000000000000002", "", "")).into_bytes();
