@@ -457,6 +457,17 @@ impl Engine {
                     tokens: an.inclusive_tokens[i],
                     detached: rec.tree_flags.has(TreeFlags::ORPHAN)
                         || rec.tree_flags.has(TreeFlags::CYCLE_CUT),
+                    marks: set
+                        .events(rec.events)
+                        .iter()
+                        .take(24)
+                        .map(|e| {
+                            (
+                                e.time_unix_ns.saturating_sub(t.start_unix_ns),
+                                set.str(e.name) == "exception",
+                            )
+                        })
+                        .collect(),
                 }
             })
             .collect();

@@ -278,6 +278,8 @@ pub struct Row {
     pub tokens: u64,
     /// Not attached where its parent id says (orphan or cut cycle).
     pub detached: bool,
+    /// Its events (at most 24): offset from the trace start in ns, and whether it is an exception.
+    pub marks: Vec<(u64, bool)>,
 }
 
 /// One attribute, ready to show.

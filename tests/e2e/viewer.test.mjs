@@ -3,7 +3,8 @@
 // logged no error. Screenshots of the main states go to target/screenshots/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, openSync, writeSync, closeSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { serve, launch, openApp, shot, dropFiles, rowNames, FIXTURES } from './lib.mjs';
@@ -59,6 +60,9 @@ describe('viewer', () => {
       await page.click('th >> text=Findings');
       const first = await page.$eval('.trace-row .root-name .name', (e) => e.textContent);
       assert.equal(first, 'invoke_agent support-bot');
+      // Narrow the list.
+      await page.fill('.list-tools .filter', 'travel');
+      await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 1);
     });
   });
 
@@ -155,6 +159,12 @@ describe('viewer', () => {
       await page.click('.tab >> text=Time & cost');
       assert.ok((await page.textContent('[data-testid=panel]')).includes('Critical path'));
       await shot(page, '05-critical-path');
+      // Export the core's report of this trace.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export JSON')]);
+      const report = JSON.parse(readFileSync(await download.path(), 'utf8'));
+      assert.equal(report.schema, 'loupe.analysis/1');
+      assert.equal(report.traces[0].trace_id, '5b8efff798038103d269b633813fc60c');
+      assert.equal(report.traces[0].critical_path.length, onPath);
     });
   });
 
@@ -283,6 +293,42 @@ describe('viewer', () => {
       await page.waitForSelector('.row.selected');
       assert.equal(await page.textContent('.row.selected .name'), 'execute_tool search_kb');
     }, { hash });
+  });
+
+  it('shows progress for a big file and cancels it, keeping what was open', async () => {
+    // About 250 MB of OTLP JSON Lines, written in pieces (no giant string).
+    const dir = mkdtempSync(path.join(tmpdir(), 'loupe-e2e-'));
+    const big = path.join(dir, 'big.jsonl');
+    const fd = openSync(big, 'w');
+    const pad = 'x'.repeat(2000);
+    for (let line = 0; line < 1000; line++) {
+      const spans = [];
+      for (let k = 0; k < 120; k++) {
+        const n = line * 120 + k;
+        spans.push(`{"traceId":"${n.toString(16).padStart(32, '0')}","spanId":"${(n + 1).toString(16).padStart(16, '0')}","name":"step","startTimeUnixNano":"1000","endTimeUnixNano":"2000","attributes":[{"key":"pad","value":{"stringValue":"${pad}"}}]}`);
+      }
+      writeSync(fd, `{"resourceSpans":[{"scopeSpans":[{"spans":[${spans.join(',')}]}]}]}\n`);
+    }
+    closeSync(fd);
+    try {
+      await withApp(async ({ page }) => {
+        await pick(page, [NODE_SAMPLE]);
+        await page.waitForSelector('.tree-body .row');
+        await pick(page, [big]);
+        await page.waitForSelector('.progress');
+        await shot(page, '10-progress');
+        await page.click('.progress >> text=Cancel');
+        await page.waitForSelector('.notice.info');
+        assert.match(await page.textContent('.notice.info'), /cancelled/);
+        // The worker was replaced and the earlier file reopened in it.
+        await page.waitForFunction(() => document.querySelectorAll('.tree-body .row').length === 10);
+        assert.equal(await page.locator('.file-chip').count(), 1);
+        await page.click('.tree-body .row >> text=chat gpt-4o >> nth=0');
+        await page.waitForSelector('[data-testid=transcript]');
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('follows the dark colour scheme', async () => {

@@ -74,7 +74,22 @@ pub fn TraceList() -> impl IntoView {
     let st = use_store();
     let rows = move || {
         let (k, d) = st.sort.get();
-        sorted(st.summary.with(|s| s.traces.clone()), k, d)
+        let needle = st.list_filter.with(|f| f.trim().to_lowercase());
+        let traces = st.summary.with(|s| {
+            s.traces
+                .iter()
+                .filter(|t| {
+                    needle.is_empty()
+                        || t.root.to_lowercase().contains(&needle)
+                        || t.trace_id.contains(&needle)
+                        || t.services
+                            .iter()
+                            .any(|s| s.to_lowercase().contains(&needle))
+                })
+                .cloned()
+                .collect()
+        });
+        sorted(traces, k, d)
     };
     let heading = move || {
         st.summary.with(|s| {
@@ -91,6 +106,16 @@ pub fn TraceList() -> impl IntoView {
     view! {
         <main class="list-page">
             <h1 class="list-title">{heading}</h1>
+            <div class="list-tools">
+                <input
+                    type="search"
+                    class="filter"
+                    placeholder="Find a trace: root span, service or trace id"
+                    aria-label="Find a trace"
+                    prop:value=move || st.list_filter.get()
+                    on:input=move |ev| st.list_filter.set(event_target_value(&ev))
+                />
+            </div>
             <div class="table-wrap">
                 <table class="traces" data-testid="trace-list">
                     <thead>

@@ -122,6 +122,8 @@ pub struct Store {
     pub tab: RwSignal<Tab>,
     /// The trace list's order.
     pub sort: RwSignal<(SortKey, bool)>,
+    /// Text the trace list is narrowed to (root name, service or trace id).
+    pub list_filter: RwSignal<String>,
     /// The keyboard help.
     pub help: RwSignal<bool>,
     /// The paste dialog.
@@ -163,6 +165,7 @@ impl Store {
             hide: RwSignal::new(false),
             tab: RwSignal::new(Tab::Findings),
             sort: RwSignal::new((SortKey::Start, false)),
+            list_filter: RwSignal::new(String::new()),
             help: RwSignal::new(false),
             paste: RwSignal::new(false),
             scroll_to: RwSignal::new(None),

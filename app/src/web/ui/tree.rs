@@ -137,6 +137,47 @@ fn root_query(st: Store, doc: &web_sys::Document, sel: &str) -> Option<web_sys::
     found.and_then(|e| e.dyn_into().ok())
 }
 
+/// Saves the shown trace's `loupe.analysis/1` report (as the core wrote it) as a file.
+fn export_trace(st: Store) {
+    let Some(d) = st.trace_detail.get_untracked() else {
+        return;
+    };
+    let doc = serde_json::json!({ "schema": "loupe.analysis/1", "traces": [d.report] });
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let name = format!("{}.analysis.json", d.entry.trace_id);
+    if let Err(e) = download(&name, &text) {
+        st.notify(
+            "error",
+            format!("the export failed: {}", super::super::io::describe(&e)),
+        );
+    }
+}
+
+/// Offers text as a download through a temporary `blob:` URL (nothing leaves the page).
+fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use js_sys::{Array, Function, Reflect};
+    use wasm_bindgen::JsValue;
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(
+        &Array::of1(&JsValue::from_str(text)),
+        &opts,
+    )?;
+    let url_class = Reflect::get(&js_sys::global(), &"URL".into())?;
+    let create: Function = Reflect::get(&url_class, &"createObjectURL".into())?.dyn_into()?;
+    let revoke: Function = Reflect::get(&url_class, &"revokeObjectURL".into())?.dyn_into()?;
+    let url = create.call1(&url_class, &blob)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let a: web_sys::HtmlElement = doc.create_element("a")?.unchecked_into();
+    a.set_attribute("href", &url.as_string().unwrap_or_default())?;
+    a.set_attribute("download", name)?;
+    a.click();
+    revoke.call1(&url_class, &url)?;
+    Ok(())
+}
+
 /// The keyboard help.
 #[component]
 pub fn Help() -> impl IntoView {
@@ -221,7 +262,11 @@ pub fn TraceView() -> impl IntoView {
                                     </span>
                                     <span>{fmt::usd(t.cost_usd)}</span>
                                     {(t.errors > 0)
-                                        .then(|| view! { <span class="status error">{format!("{} errors", t.errors)}</span> })}
+                                        .then(|| view! {
+                                            <span class="status error">
+                                                {format!("{} error{}", t.errors, if t.errors == 1 { "" } else { "s" })}
+                                            </span>
+                                        })}
                                     <span class="mono muted small" title=format!("Trace id {}", t.trace_id)>
                                         {t.trace_id.chars().take(16).collect::<String>()}
                                     </span>
@@ -229,6 +274,13 @@ pub fn TraceView() -> impl IntoView {
                             }
                         })
                 }}
+                <button
+                    class="btn"
+                    title="Download this trace's analysis (loupe.analysis/1 JSON)"
+                    on:click=move |_| export_trace(st)
+                >
+                    "Export JSON"
+                </button>
                 {move || {
                     suspect()
                         .map(|s| {
@@ -356,10 +408,53 @@ fn ticks(duration_ns: u64) -> Vec<(f64, String)> {
         .collect()
 }
 
+/// Drags the divider between the tree and the timeline: sets `--tree-w` on the pane (through the
+/// CSSOM, which the CSP allows) until the mouse is released.
+fn start_resize(pane: NodeRef<html::Section>, ev: &web_sys::MouseEvent) {
+    use wasm_bindgen::closure::Closure;
+    ev.prevent_default();
+    let Some(el) = pane.get_untracked() else {
+        return;
+    };
+    let el: web_sys::HtmlElement = el.unchecked_into();
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let _ = el.class_list().add_1("resizing");
+    let target = el.clone();
+    let on_move = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        let width = f64::from(target.offset_width());
+        if width <= 0.0 {
+            return;
+        }
+        let x = f64::from(ev.client_x() - target.offset_left());
+        let pct = (x / width * 100.0).clamp(15.0, 85.0);
+        let _ = target
+            .style()
+            .set_property("--tree-w", &format!("{pct:.1}%"));
+    });
+    let moved = on_move.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    let _ = window.add_event_listener_with_callback("mousemove", &moved);
+    on_move.forget();
+    let w = window.clone();
+    let on_up = Closure::once_into_js(move || {
+        let _ = w.remove_event_listener_with_callback("mousemove", &moved);
+        let _ = el.class_list().remove_1("resizing");
+    });
+    let opts = web_sys::AddEventListenerOptions::new();
+    opts.set_once(true);
+    let _ = window.add_event_listener_with_callback_and_add_event_listener_options(
+        "mouseup",
+        on_up.unchecked_ref(),
+        &opts,
+    );
+}
+
 #[component]
 fn SpanTree() -> impl IntoView {
     let st = use_store();
     let scroller = NodeRef::<html::Div>::new();
+    let pane = NodeRef::<html::Section>::new();
     let measure = move || {
         if let Some(el) = scroller.get_untracked() {
             let el: web_sys::HtmlDivElement = el;
@@ -400,9 +495,16 @@ fn SpanTree() -> impl IntoView {
     on_cleanup(move || resize.remove());
     let dur = move || st.view.with(|v| v.duration_ns);
     view! {
-        <section class="tree-pane" aria-label="Span tree and timeline">
+        <section class="tree-pane" node_ref=pane aria-label="Span tree and timeline">
             <div class="tree-header">
-                <div class="cell-tree">"Span"</div>
+                <div class="cell-tree">
+                    "Span"
+                    <span
+                        class="col-resize"
+                        title="Drag to resize the tree and the timeline"
+                        on:mousedown=move |ev: web_sys::MouseEvent| start_resize(pane, &ev)
+                    ></span>
+                </div>
                 <div class="cell-wf ruler">
                     {move || {
                         ticks(dur())
@@ -543,6 +645,14 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
                     style:left=format!("{left:.3}%")
                     style:width=format!("{width:.3}%")
                 ></div>
+                {r
+                    .marks
+                    .iter()
+                    .map(|&(at, exc)| {
+                        let x = (at as f64 / total * 100.0).clamp(0.0, 100.0);
+                        view! { <span class="mark" class:exc=exc style:left=format!("{x:.3}%")></span> }
+                    })
+                    .collect_view()}
                 <span
                     class="dur"
                     class:inside-left=label_left
