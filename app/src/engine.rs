@@ -452,6 +452,14 @@ impl Engine {
                     collapsed: v.collapsed.contains(&ix),
                     critical: an.on_critical_path[i],
                     matched: v.matched.get(i - base).copied().unwrap_or(false),
+                    hidden_matches: if v.collapsed.contains(&ix) && !v.matched.is_empty() {
+                        v.matched[i + 1 - base..rec.subtree_end as usize - base]
+                            .iter()
+                            .filter(|&&m| m)
+                            .count() as u32
+                    } else {
+                        0
+                    },
                     findings,
                     suspect: suspect == Some(ix),
                     tokens: an.inclusive_tokens[i],

@@ -270,6 +270,8 @@ pub struct Row {
     pub critical: bool,
     /// Matches the query.
     pub matched: bool,
+    /// When collapsed: how many spans inside it match the query.
+    pub hidden_matches: u32,
     /// Kinds of the findings that concern it, with their severities.
     pub findings: Vec<(String, String)>,
     /// The first suspect of its trace.

@@ -124,6 +124,13 @@ fn filter_marks_or_hides() {
     assert_eq!(v.rows, 5);
     let r = rows(&mut e, 0, 10);
     assert!(!r[0].matched && r[1..].iter().all(|r| r.matched));
+    // Collapsed rows count the matches inside them.
+    view(&mut e, t.ix, "kind:tool", false, false);
+    let root = rows(&mut e, 0, 1)[0].span;
+    e.handle(Request::Toggle { span: root });
+    let r = rows(&mut e, 0, 1);
+    assert_eq!((r[0].collapsed, r[0].hidden_matches), (true, 4));
+    e.handle(Request::Toggle { span: root });
     let v = view(&mut e, t.ix, "finding:loop", true, false);
     assert!(v.matches >= 1);
     let v = view(

@@ -116,6 +116,8 @@ pub struct Store {
     pub critical_only: RwSignal<bool>,
     /// The filter text.
     pub query: RwSignal<String>,
+    /// The filter text the current view was computed with.
+    pub applied_query: RwSignal<String>,
     /// Hide non-matching spans.
     pub hide: RwSignal<bool>,
     /// The right panel's tab.
@@ -162,6 +164,7 @@ impl Store {
             detail: RwSignal::new(None),
             critical_only: RwSignal::new(false),
             query: RwSignal::new(String::new()),
+            applied_query: RwSignal::new(String::new()),
             hide: RwSignal::new(false),
             tab: RwSignal::new(Tab::Findings),
             sort: RwSignal::new((SortKey::Start, false)),
@@ -347,15 +350,17 @@ impl Store {
         let Some(t) = self.trace.get_untracked() else {
             return;
         };
+        let query = self.query.get_untracked();
         let resp = self
             .client()
             .call(&Request::SetView {
                 trace: t,
                 critical_only: self.critical_only.get_untracked(),
-                query: self.query.get_untracked(),
+                query: query.clone(),
                 hide: self.hide.get_untracked(),
             })
             .await;
+        self.applied_query.set(query);
         self.take_view(resp).await;
         self.write_hash();
     }

@@ -330,6 +330,9 @@ fn FilterBar() -> impl IntoView {
         if st.query.with(|q| q.trim().is_empty()) {
             return (false, String::new());
         }
+        if st.query.get() != st.applied_query.get() {
+            return (false, "…".to_owned());
+        }
         (
             false,
             format!(
@@ -585,6 +588,13 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
     let hidden = (r.collapsed && r.descendants > 0).then(|| {
         view! { <span class="hidden-count">{format!("+{}", r.descendants)}</span> }
     });
+    let hidden_matches = (r.hidden_matches > 0).then(|| {
+        view! {
+            <span class="badge match" title="Spans inside it match the filter">
+                {format!("{} inside", r.hidden_matches)}
+            </span>
+        }
+    });
     let title = format!(
         "{}\n{} · starts at {} · {}{}",
         r.name,
@@ -609,7 +619,7 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
             class:cp=r.critical
             class:err=r.error
             class:matched=r.matched
-            class:dim=filtering && !r.matched
+            class:dim=filtering && !r.matched && r.hidden_matches == 0
             class:suspect=r.suspect
             style:top=format!("{}px", f64::from(row) * ROW_H)
             role="treeitem"
@@ -628,6 +638,7 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
                 <span class="name">{r.name.clone()}</span>
                 {(r.new_service && !r.service.is_empty()).then(|| view! { <span class="svc">{r.service.clone()}</span> })}
                 {hidden}
+                {hidden_matches}
                 {r.error.then(|| view! { <span class="err-mark" title="Error status">"!"</span> })}
                 {r.detached.then(|| view! { <span class="badge info" title="Its parent is not in the open files">"orphan"</span> })}
                 {r.suspect.then(|| view! { <span class="badge suspect" title="First suspect: start reading here">"⚑"</span> })}
