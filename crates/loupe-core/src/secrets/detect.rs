@@ -51,14 +51,30 @@ pub fn find(text: &str, cx: Context, enabled: super::Kinds, out: &mut Vec<Hit>) 
     if t.len() < 7 {
         return;
     }
+    // One pass says which detectors can match at all: most text has no `@`, no digits, no `-----`.
+    let (mut digit, mut at, mut colon, mut dash) = (false, false, false, false);
+    for &b in t {
+        digit |= b.is_ascii_digit();
+        at |= b == b'@';
+        colon |= b == b':';
+        dash |= b == b'-';
+    }
     words(t, &mut *out);
-    pem(t, &mut *out);
+    if dash {
+        pem(t, &mut *out);
+    }
     authorization(t, &mut *out);
-    url_credentials(t, &mut *out);
-    emails(t, &mut *out);
-    phones(t, cx, &mut *out);
-    cards(t, cx, &mut *out);
-    ibans(t, &mut *out);
+    if colon && at {
+        url_credentials(t, &mut *out);
+    }
+    if at {
+        emails(t, &mut *out);
+    }
+    if digit {
+        phones(t, cx, &mut *out);
+        cards(t, cx, &mut *out);
+        ibans(t, &mut *out);
+    }
     let mut k = first;
     for i in first..out.len() {
         if enabled.has(out[i].kind) {
@@ -223,27 +239,41 @@ fn jwt(t: &[u8], s: usize, e: usize) -> Option<Hit> {
     })
 }
 
+fn finder(
+    cell: &'static std::sync::OnceLock<memmem::Finder<'static>>,
+    needle: &'static [u8],
+) -> &'static memmem::Finder<'static> {
+    cell.get_or_init(|| memmem::Finder::new(needle))
+}
+
+static BEGIN: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+static DASHES: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+static END: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+static SCHEME: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+
 /// PEM private key blocks.
 fn pem(t: &[u8], out: &mut Vec<Hit>) {
     let mut done = 0;
-    for at in memmem::find_iter(t, b"-----BEGIN ") {
+    for at in finder(&BEGIN, b"-----BEGIN ").find_iter(t) {
         if at < done {
             continue;
         }
         let label_start = at + 11;
         let window = &t[label_start..t.len().min(label_start + 64)];
-        let Some(label_len) = memmem::find(window, b"-----") else {
+        let Some(label_len) = finder(&DASHES, b"-----").find(window) else {
             continue;
         };
         if memmem::find(&window[..label_len], b"PRIVATE KEY").is_none() {
             continue;
         }
         let body = label_start + label_len + 5;
-        let end = match memmem::find(&t[body..], b"-----END ") {
+        let end = match finder(&END, b"-----END ").find(&t[body..]) {
             Some(e) => {
                 let tail_start = body + e + 9;
                 let tail = &t[tail_start..t.len().min(tail_start + 64)];
-                memmem::find(tail, b"-----").map_or(t.len(), |k| tail_start + k + 5)
+                finder(&DASHES, b"-----")
+                    .find(tail)
+                    .map_or(t.len(), |k| tail_start + k + 5)
             }
             // A key cut short is still a key: everything after its start goes.
             None => t.len(),
@@ -373,7 +403,7 @@ fn after_authorization(t: &[u8], mut j: usize) -> Option<Hit> {
 
 /// `scheme://user:password@host`: the `user:password` part.
 fn url_credentials(t: &[u8], out: &mut Vec<Hit>) {
-    for at in memmem::find_iter(t, b"://") {
+    for at in finder(&SCHEME, b"://").find_iter(t) {
         if at == 0 || !t[at - 1].is_ascii_alphabetic() {
             continue;
         }
@@ -620,8 +650,17 @@ fn phones(t: &[u8], cx: Context, out: &mut Vec<Hit>) {
     let mut i = 0;
     while i < t.len() {
         let c = t[i] | 0x20;
-        if !matches!(c, b'p' | b't' | b'm' | b'c' | b'f' | b's' | b'w')
-            || (i > 0 && t[i - 1].is_ascii_alphabetic())
+        let c2 = t.get(i + 1).map_or(0, |b| b | 0x20);
+        if !matches!(
+            (c, c2),
+            (b'p', b'h')
+                | (b't', b'e')
+                | (b'm', b'o')
+                | (b'c', b'e' | b'a')
+                | (b'f', b'a')
+                | (b's', b'm')
+                | (b'w', b'h')
+        ) || (i > 0 && t[i - 1].is_ascii_alphabetic())
         {
             i += 1;
             continue;

@@ -111,16 +111,21 @@ const NOT_CREDENTIAL_TOKENS: [&str; 17] = [
     "special",
 ];
 
-/// Splits a key into lowercase segments (at most the last 3 are kept: that is all the rules read).
-fn last_segments(key: &str) -> [Option<String>; 3] {
-    let b = key.as_bytes();
-    let mut segs: Vec<(usize, usize)> = Vec::new();
+/// The byte ranges of a key's last three segments (last first): split at non-alphanumerics and
+/// camelCase boundaries, without allocating.
+fn last_segments(b: &[u8]) -> [Option<(usize, usize)>; 3] {
+    let mut ring = [(0usize, 0usize); 3];
+    let mut n = 0usize;
+    let mut push = |seg: (usize, usize)| {
+        ring[n % 3] = seg;
+        n += 1;
+    };
     let mut start = None;
     for i in 0..b.len() {
         let c = b[i];
         if !c.is_ascii_alphanumeric() {
             if let Some(s) = start.take() {
-                segs.push((s, i));
+                push((s, i));
             }
             continue;
         }
@@ -129,31 +134,29 @@ fn last_segments(key: &str) -> [Option<String>; 3] {
             Some(s) => {
                 let prev = b[i - 1];
                 let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-                let split = c.is_ascii_uppercase()
+                if c.is_ascii_uppercase()
                     && (prev.is_ascii_lowercase()
                         || prev.is_ascii_digit()
-                        || (prev.is_ascii_uppercase() && next_lower));
-                if split {
-                    segs.push((s, i));
+                        || (prev.is_ascii_uppercase() && next_lower))
+                {
+                    push((s, i));
                     start = Some(i);
                 }
             }
         }
-        if segs.len() > 8 {
-            segs.drain(..segs.len() - 3);
-        }
     }
     if let Some(s) = start {
-        segs.push((s, b.len()));
+        push((s, b.len()));
     }
-    let n = segs.len();
-    let get = |k: usize| {
-        (k < n).then(|| {
-            let (s, e) = segs[n - 1 - k];
-            key[s..e].to_ascii_lowercase()
-        })
-    };
+    let get = |k: usize| (k < n).then(|| ring[(n - 1 - k) % 3]);
     [get(0), get(1), get(2)]
+}
+
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// `key` without the `[REDACTED:…]` and `[HASH:…]` marks a redaction put in it, so a redacted key
@@ -192,33 +195,38 @@ pub fn classify(key: &str) -> KeyClass {
     if key.len() < 3 {
         return KeyClass::NONE;
     }
-    let [last, prev, _] = last_segments(key);
-    let Some(last) = last else {
+    let b = key.as_bytes();
+    let [last, prev, _] = last_segments(b);
+    let Some(last) = last.map(|(s, e)| &b[s..e]) else {
         return KeyClass::NONE;
     };
-    let prev = prev.unwrap_or_default();
+    let prev = prev.map_or(&b""[..], |(s, e)| &b[s..e]);
+    let is = |seg: &[u8], w: &str| seg.eq_ignore_ascii_case(w.as_bytes());
     let mut class = KeyClass::NONE;
-    if SECRET_WORDS.contains(&last.as_str())
-        && !(last == "token" && NOT_CREDENTIAL_TOKENS.contains(&prev.as_str()))
+    if SECRET_WORDS.iter().any(|w| is(last, w))
+        && !(is(last, "token") && NOT_CREDENTIAL_TOKENS.iter().any(|w| is(prev, w)))
     {
         class.secret = SecretBy::Builtin {
-            token_word: last == "token",
+            token_word: is(last, "token"),
         };
-    } else if SECRET_PAIRS.contains(&(prev.as_str(), last.as_str())) {
+    } else if SECRET_PAIRS.iter().any(|(p, l)| is(prev, p) && is(last, l)) {
         class.secret = SecretBy::Builtin { token_word: false };
     }
-    let lower = key.to_ascii_lowercase();
-    class.phone = ["phone", "mobile", "msisdn", "fax"]
+    class.phone = [&b"phone"[..], b"mobile", b"msisdn", b"fax"]
         .iter()
-        .any(|w| lower.contains(w))
-        || last == "tel"
-        || prev == "tel";
-    class.card = last == "card"
-        || prev == "card"
-        || lower.contains("cardnumber")
-        || lower.contains("creditcard")
-        || lower.contains("card_number")
-        || lower.contains("credit_card");
+        .any(|w| contains_ci(b, w))
+        || is(last, "tel")
+        || is(prev, "tel");
+    class.card = is(last, "card")
+        || is(prev, "card")
+        || [
+            &b"cardnumber"[..],
+            b"creditcard",
+            b"card_number",
+            b"credit_card",
+        ]
+        .iter()
+        .any(|w| contains_ci(b, w));
     class
 }
 
