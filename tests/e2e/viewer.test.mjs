@@ -108,6 +108,11 @@ describe('viewer', () => {
       await page.waitForSelector('.row.selected');
       assert.equal(await page.textContent('.row.selected .name'), 'execute_tool lookup_order');
       assert.ok((await page.textContent('[data-testid=span-detail]')).includes('gen_ai.tool.call.arguments'));
+      // The audit of the run, as the core scores it.
+      await page.click('.tab >> text=Audit');
+      const audit = await page.textContent('[data-testid=audit]');
+      assert.match(audit, /^\d+% Could an engineer reconstruct this run/);
+      assert.ok(audit.includes('enforcement'));
     });
   });
 
@@ -192,6 +197,14 @@ describe('viewer', () => {
       await page.click('[data-testid=paste-open]');
       await page.waitForFunction(() => document.querySelectorAll('.file-chip').length === 2);
       assert.ok((await page.textContent('.files')).includes('pasted.json'));
+      // Ctrl+V anywhere on the page (outside a text field) opens JSON from the clipboard too.
+      const text = readFileSync(path.join(FIXTURES, 'otlp/valid/agent-run-hex.json'), 'utf8');
+      await page.evaluate((t) => {
+        const dt = new DataTransfer();
+        dt.setData('text/plain', t);
+        document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      }, text);
+      await page.waitForFunction(() => document.querySelectorAll('.file-chip').length === 3);
     });
   });
 

@@ -70,7 +70,11 @@ fn OpenButton(#[prop(optional)] primary: bool) -> impl IntoView {
 #[component]
 pub fn TopBar() -> impl IntoView {
     let st = use_store();
-    let files = move || st.summary.with(|s| s.files.clone());
+    // Keyed by position too: two files may have the same name (e.g. two pastes).
+    let file_items = move || {
+        st.summary
+            .with(|s| s.files.iter().cloned().enumerate().collect::<Vec<_>>())
+    };
     view! {
         <header class="topbar">
             <button
@@ -83,9 +87,9 @@ pub fn TopBar() -> impl IntoView {
             </button>
             <div class="files" aria-label="Open files">
                 <For
-                    each=files
-                    key=|f| f.name.clone()
-                    children=move |f| {
+                    each=file_items
+                    key=|(i, f)| (*i, f.name.clone())
+                    children=move |(_, f)| {
                         let warn = f.warnings.len();
                         let title = f
                             .warnings
