@@ -71,12 +71,13 @@ export async function openApp(browser, url, { colorScheme = 'light', hash = '' }
     dialogs.push(d.message());
     await d.dismiss();
   });
-  await page.goto(url + hash);
+  const response = await page.goto(url + hash);
   await page.waitForSelector('.app');
   const origin = new URL(url).origin;
   return {
     page,
     context,
+    response,
     requests,
     errors,
     dialogs,

@@ -47,7 +47,13 @@ async function rowCount(page) {
 
 describe('viewer', () => {
   it('opens the samples from the start page and lists their traces', async () => {
-    await withApp(async ({ page, requests }) => {
+    await withApp(async ({ page, requests, response }) => {
+      // The page and the server both restrict it to its own origin.
+      const header = response.headers()['content-security-policy'];
+      assert.match(header, /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';/);
+      assert.match(header, /connect-src 'self'; worker-src 'self'; object-src 'none'/);
+      const meta = await page.$eval('meta[http-equiv=Content-Security-Policy]', (m) => m.content);
+      assert.ok(meta.startsWith("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"));
       await shot(page, '01-start');
       await page.click('[data-testid=sample]');
       await page.waitForSelector('[data-testid=trace-list] tbody tr');
