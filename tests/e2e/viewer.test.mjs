@@ -227,7 +227,7 @@ describe('viewer', () => {
             {
               traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: payload,
               startTimeUnixNano: '1000000000', endTimeUnixNano: '3000000000',
-              attributes: [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.input.messages', messages), attr('javascript:alert(3)', 'javascript:alert(4)'), attr('url', 'javascript:alert(5)')],
+              attributes: [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.input.messages', messages), attr('javascript:alert(3)', 'javascript:alert(4)'), attr('url', 'javascript:alert(5)'), attr('long', payload.repeat(40))],
               events: [{ name: payload, timeUnixNano: '1500000000', attributes: [attr(payload, payload)] }],
               status: { code: 2, message: payload },
             },
@@ -242,6 +242,11 @@ describe('viewer', () => {
       await page.click('.tree-body .row');
       await page.waitForSelector('[data-testid=transcript]');
       assert.ok((await page.textContent('[data-testid=transcript]')).includes(payload));
+      // A long value is cut, with a button to show all of it (still as text).
+      const more = page.locator('.group tr:has(th:text-is("long")) .link-btn');
+      assert.match(await more.textContent(), /^show all \(/);
+      await more.click();
+      assert.equal(await page.textContent('.group tr:has(th:text-is("long")) .value'), payload.repeat(40));
       await page.click('.tab >> text=Findings');
       await page.click('.tab >> text=Span');
       const state = await page.evaluate(() => ({
