@@ -592,6 +592,20 @@ impl Engine {
                 }
             })
             .collect();
+        let inferred = an
+            .inferred_links
+            .iter()
+            .filter_map(|l| {
+                if l.client.0 == ix {
+                    Some(("server", l.server))
+                } else if l.server.0 == ix {
+                    Some(("client", l.client))
+                } else {
+                    None
+                }
+            })
+            .map(|(role, other)| (role.to_owned(), set.span(other).name().to_owned(), other.0))
+            .collect();
         let tr = messages::transcript(set, SpanIx(ix));
         let transcript = (!tr.is_empty()).then(|| TranscriptEntry {
             system: tr.system.iter().map(part_entry).collect(),
@@ -662,6 +676,7 @@ impl Engine {
             groups,
             events,
             links,
+            inferred,
             transcript,
             findings,
             origin,

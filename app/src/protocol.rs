@@ -476,6 +476,9 @@ pub struct SpanDetail {
     pub events: Vec<EventEntry>,
     /// Links.
     pub links: Vec<LinkEntry>,
+    /// Edges the analysis inferred to spans of other traces (no trace context connects them):
+    /// what the other span is (`client` or `server`), its name, and its index.
+    pub inferred: Vec<(String, String, u32)>,
     /// The conversation, for model calls that recorded one.
     pub transcript: Option<TranscriptEntry>,
     /// Findings that concern it.

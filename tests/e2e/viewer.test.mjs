@@ -189,6 +189,14 @@ describe('viewer', () => {
       assert.match(msg, /^broken\.json:1:\d+: /);
       assert.equal(await rowCount(page), 10, 'the earlier trace stays');
       assert.equal(await page.locator('.file-chip').count(), 1);
+      // A file that is only partly readable loads, and its warnings are one click away.
+      const good = readFileSync(NODE_SAMPLE, 'utf8').split('\n').filter(Boolean);
+      const partial = [good[0], '{"resourceSpans": [oops', ...good.slice(1)].join('\n');
+      await pick(page, { name: 'partial.jsonl', mimeType: 'application/json', buffer: Buffer.from(partial) });
+      await page.waitForFunction(() => document.querySelectorAll('.file-chip').length === 2);
+      await page.click('.file-chip .chip-btn');
+      await page.waitForSelector('.notice.info');
+      assert.match(await page.textContent('.notice.info'), /partial\.jsonl: \d+ warnings? while reading it[\s\S]*(bad_line|truncated): /);
       await shot(page, '06-bad-file');
     });
   });

@@ -237,3 +237,42 @@ fn locate_finds_ids_and_messages_round_trip_as_json() {
     let req: Request = serde_json::from_str(r#"{"t":"rows","start":0,"count":5}"#).expect("req");
     assert_eq!(req, Request::Rows { start: 0, count: 5 });
 }
+
+#[test]
+fn span_detail_lists_inferred_links_both_ways() {
+    let dir = format!(
+        "{}/../tests/fixtures/analysis/disconnected",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut e = Engine::new();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixture dir")
+        .map(|f| f.expect("entry").path())
+        .filter(|p| !p.to_string_lossy().ends_with(".expected.json"))
+        .collect();
+    names.sort();
+    for p in &names {
+        let out = e.add_file(
+            &p.file_name().unwrap().to_string_lossy(),
+            std::fs::read(p).expect("read"),
+        );
+        assert!(out.error.is_none(), "{out:?}");
+    }
+    e.finish();
+    let set = e.set().expect("set");
+    let (client, server) = (0..set.span_count() as u32)
+        .find_map(|i| {
+            let d = e.span_detail(i)?;
+            d.inferred
+                .iter()
+                .find(|x| x.0 == "server")
+                .map(|x| (i, x.2))
+        })
+        .expect("an inferred link");
+    let back = e.span_detail(server).expect("server");
+    assert!(
+        back.inferred
+            .iter()
+            .any(|x| x.0 == "client" && x.2 == client)
+    );
+}

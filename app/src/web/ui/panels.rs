@@ -248,6 +248,23 @@ fn SpanDetailView(d: SpanDetail) -> impl IntoView {
                     </section>
                 }
             })}
+            {(!d.inferred.is_empty()).then(|| {
+                let inferred = d.inferred.clone();
+                view! {
+                    <section>
+                        <h3>"Inferred links"</h3>
+                        <p class="small muted">
+                            "No trace context connects these spans; Loupe matched them by tool name and time (the disconnected rule)."
+                        </p>
+                        {inferred.into_iter().map(|(role, name, span)| view! {
+                            <div class="event">
+                                <span class="small">{format!("{role} side: ")}</span>
+                                <SpanChip span=span name=name/>
+                            </div>
+                        }).collect_view()}
+                    </section>
+                }
+            })}
             {(dropped.iter().any(|&n| n > 0)).then(|| view! {
                 <p class="muted small">
                     {format!("The producer dropped {} attributes, {} events, {} links.", dropped[0], dropped[1], dropped[2])}

@@ -97,6 +97,12 @@ pub fn TopBar() -> impl IntoView {
                             .map(|(c, m)| format!("{c}: {m}"))
                             .collect::<Vec<_>>()
                             .join("\n");
+                        let listing = format!(
+                            "{}: {warn} warning{} while reading it (what was kept and why)\n{title}",
+                            f.name,
+                            if warn == 1 { "" } else { "s" },
+                        );
+                        let listing = StoredValue::new(listing);
                         view! {
                             <span class="file-chip" title=title>
                                 <span class="file-name">{f.name.clone()}</span>
@@ -106,9 +112,13 @@ pub fn TopBar() -> impl IntoView {
                                 {(warn > 0)
                                     .then(|| {
                                         view! {
-                                            <span class="badge warning">
+                                            <button
+                                                class="badge warning chip-btn"
+                                                title="Show the warnings"
+                                                on:click=move |_| st.notify("info", listing.get_value())
+                                            >
                                                 {format!("{warn} warning{}", if warn == 1 { "" } else { "s" })}
-                                            </span>
+                                            </button>
                                         }
                                     })}
                             </span>
