@@ -169,3 +169,42 @@ async fn trace_strings_are_text_never_markup() {
     assert!(pwned.is_undefined());
     app.unmount();
 }
+
+#[wasm_bindgen_test]
+async fn collapsing_a_span_hides_its_subtree_and_the_filter_marks_matches() {
+    let el = host();
+    let app = app_in(&el);
+    open(&app, "sdk-node-agent.jsonl", SAMPLE).await;
+    until("rows", || all(&el, ".tree-body .row").len() == 10).await;
+    // The nested agent has three spans below it.
+    let agent = all(&el, ".tree-body .row")
+        .into_iter()
+        .find(|r| {
+            r.text_content()
+                .unwrap_or_default()
+                .contains("invoke_agent flight-search")
+        })
+        .expect("the nested agent");
+    agent
+        .query_selector(".twisty")
+        .unwrap()
+        .expect("a toggle")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    until("seven rows", || all(&el, ".tree-body .row").len() == 7).await;
+    assert!(text(&el, ".tree-body").contains("+3"));
+    // Type a filter: matching rows are marked, the collapsed agent counts the match inside it.
+    let input: web_sys::HtmlInputElement = el
+        .query_selector("[data-testid=filter]")
+        .unwrap()
+        .expect("the filter")
+        .unchecked_into();
+    input.set_value("kind:tool");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    until("the matches", || text(&el, ".filter-status") == "4 matches").await;
+    assert_eq!(all(&el, ".tree-body .row.matched").len(), 3);
+    assert!(text(&el, ".tree-body").contains("1 inside"));
+    app.unmount();
+}
