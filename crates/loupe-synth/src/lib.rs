@@ -56,10 +56,24 @@ pub fn generate(spans: usize, seed: u64) -> Vec<u8> {
 /// exporter format). Either way the output ends with a newline. `out` receives chunks of about
 /// 1 MiB, so it need not be buffered.
 pub fn write_otlp_json<W: Write>(
+    out: W,
+    spans: usize,
+    seed: u64,
+    jsonl: bool,
+) -> io::Result<Stats> {
+    write_otlp_json_with(out, spans, seed, jsonl, false)
+}
+
+/// [`write_otlp_json`], optionally as one trace: with `one_trace` every agent run shares one
+/// trace id and hangs under one `invoke_agent orchestrator` root span, written last, that spans
+/// them all. The output counts one trace of exactly `spans` spans (one `resourceSpans` entry, or
+/// JSON line, per run, plus one for the root).
+pub fn write_otlp_json_with<W: Write>(
     mut out: W,
     spans: usize,
     seed: u64,
     jsonl: bool,
+    one_trace: bool,
 ) -> io::Result<Stats> {
     let mut g = Gen::new(seed);
     let mut stats = Stats::default();
@@ -67,11 +81,21 @@ pub fn write_otlp_json<W: Write>(
         g.buf.extend_from_slice(b"{\"resourceSpans\":[");
     }
     let mut left = spans;
+    if one_trace && spans > 0 {
+        g.session = Some(Session {
+            trace: (g.rng.next_u64(), g.rng.next_u64()),
+            root: g.rng.next_u64(),
+            start: g.clock + SEC,
+        });
+        // The root is written at the end, when the runs' end is known.
+        left -= 1;
+    }
+    let mut entries = 0usize;
     while left > 0 {
         let size = (g.rng.range(MIN_TRACE, MAX_TRACE) as usize).min(left);
         if jsonl {
             g.buf.extend_from_slice(b"{\"resourceSpans\":[");
-        } else if stats.traces > 0 {
+        } else if entries > 0 {
             g.buf.push(b',');
         }
         g.trace(size);
@@ -80,12 +104,26 @@ pub fn write_otlp_json<W: Write>(
         }
         left -= size;
         stats.spans += size;
-        stats.traces += 1;
+        entries += 1;
         if g.buf.len() >= FLUSH_AT {
             out.write_all(&g.buf)?;
             stats.bytes += g.buf.len() as u64;
             g.buf.clear();
         }
+    }
+    stats.traces = entries;
+    if let Some(session) = g.session {
+        if jsonl {
+            g.buf.extend_from_slice(b"{\"resourceSpans\":[");
+        } else if entries > 0 {
+            g.buf.push(b',');
+        }
+        g.session_root(&session);
+        if jsonl {
+            g.buf.extend_from_slice(b"]}\n");
+        }
+        stats.spans += 1;
+        stats.traces = 1;
     }
     if !jsonl {
         g.buf.extend_from_slice(b"]}\n");
@@ -322,6 +360,14 @@ struct Node {
     aux: u64,
 }
 
+/// The one trace of `--one-trace` output: its id and its root span's id and start.
+#[derive(Debug, Clone, Copy)]
+struct Session {
+    trace: (u64, u64),
+    root: u64,
+    start: u64,
+}
+
 #[derive(Debug)]
 struct Gen {
     rng: Rng,
@@ -331,6 +377,10 @@ struct Gen {
     clock: u64,
     /// Trace id and root span id of the previous trace, for links.
     prev_root: Option<(u64, u64, u64)>,
+    /// Set when every run goes into one trace under one root.
+    session: Option<Session>,
+    /// The latest end of any run so far.
+    latest_end: u64,
 }
 
 impl Gen {
@@ -349,16 +399,22 @@ impl Gen {
             buf: Vec::with_capacity(FLUSH_AT + (1 << 20)),
             clock: EPOCH_NS,
             prev_root: None,
+            session: None,
+            latest_end: EPOCH_NS,
         }
     }
 
     /// Plans then writes one trace of exactly `size` spans as a `resourceSpans` entry.
     fn trace(&mut self, size: usize) {
         self.clock += self.rng.range(SEC, 45 * SEC) + self.rng.below(SEC);
-        let trace = (self.rng.next_u64(), self.rng.next_u64());
+        let mut trace = (self.rng.next_u64(), self.rng.next_u64());
+        if let Some(s) = &self.session {
+            trace = s.trace;
+        }
         self.nodes.clear();
         self.plan_agent(size, 0, u32::MAX, self.clock);
         debug_assert_eq!(self.nodes.len(), size);
+        self.latest_end = self.latest_end.max(self.nodes[0].end);
         self.write_trace(trace);
         self.prev_root = Some((trace.0, trace.1, self.nodes[0].id));
     }
@@ -500,7 +556,12 @@ impl Gen {
 
     fn write_span(&mut self, trace: (u64, u64), i: usize) {
         let n = self.nodes[i];
-        let parent_id = (n.parent != u32::MAX).then(|| self.nodes[n.parent as usize].id);
+        let parent_id = if n.parent != u32::MAX {
+            Some(self.nodes[n.parent as usize].id)
+        } else {
+            self.session.map(|s| s.root)
+        };
+        let run_root = n.parent == u32::MAX;
         let b = &mut self.buf;
         b.extend_from_slice(b"{\"traceId\":\"");
         push_hex(b, trace.0);
@@ -537,7 +598,7 @@ impl Gen {
         push_u64(b, n.end);
         b.extend_from_slice(b"\",\"attributes\":[");
         match n.kind {
-            Kind::Agent { name, model } => self.agent_attrs(&n, name, model, parent_id.is_none()),
+            Kind::Agent { name, model } => self.agent_attrs(&n, name, model, run_root),
             Kind::Chat {
                 model,
                 tools,
@@ -556,7 +617,7 @@ impl Gen {
         if let Some(f) = failure {
             self.exception_event(&n, f);
         }
-        if parent_id.is_none()
+        if run_root
             && let Some((t0, t1, s)) = self.prev_root
             && self.rng.chance(150)
         {
@@ -583,6 +644,34 @@ impl Gen {
             }
             None => b.extend_from_slice(b",\"status\":{}}"),
         }
+    }
+
+    /// Writes the root of a one-trace output: an orchestrating agent from the session's start to
+    /// the end of the last run, as its own `resourceSpans` entry.
+    fn session_root(&mut self, s: &Session) {
+        let end = self.latest_end.max(s.start) + 2 * SEC;
+        let b = &mut self.buf;
+        b.extend_from_slice(b"{\"resource\":{\"attributes\":[");
+        let mut first = true;
+        attr_str(b, &mut first, "service.name", b"agent-orchestrator");
+        attr_str(b, &mut first, "service.version", b"2.3.1");
+        b.extend_from_slice(b"]},\"scopeSpans\":[{\"scope\":{\"name\":\"");
+        b.extend_from_slice(SCOPE_NAME.as_bytes());
+        b.extend_from_slice(b"\"},\"spans\":[{\"traceId\":\"");
+        push_hex(b, s.trace.0);
+        push_hex(b, s.trace.1);
+        b.extend_from_slice(b"\",\"spanId\":\"");
+        push_hex(b, s.root);
+        b.extend_from_slice(b"\",\"name\":\"invoke_agent orchestrator\",\"kind\":1");
+        b.extend_from_slice(b",\"startTimeUnixNano\":\"");
+        push_u64(b, s.start);
+        b.extend_from_slice(b"\",\"endTimeUnixNano\":\"");
+        push_u64(b, end);
+        b.extend_from_slice(b"\",\"attributes\":[");
+        let mut first = true;
+        attr_str(b, &mut first, "gen_ai.operation.name", b"invoke_agent");
+        attr_str(b, &mut first, "gen_ai.agent.name", b"orchestrator");
+        b.extend_from_slice(b"],\"status\":{}}]}]}");
     }
 
     fn agent_attrs(&mut self, n: &Node, name: &str, model: u8, root: bool) {

@@ -1,26 +1,28 @@
 //! `loupe-synth`: writes synthetic agent traces as OTLP JSON.
 //!
 //! ```text
-//! loupe-synth --spans N [--out FILE] [--seed S] [--jsonl]
+//! loupe-synth --spans N [--out FILE] [--seed S] [--jsonl] [--one-trace]
 //! ```
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::time::Instant;
 
-const USAGE: &str = "usage: loupe-synth --spans N [--out FILE] [--seed S] [--jsonl]
+const USAGE: &str = "usage: loupe-synth --spans N [--out FILE] [--seed S] [--jsonl] [--one-trace]
 
 Writes exactly N spans of synthetic agent traces as OTLP JSON (about 1 KB per span).
   --spans N    number of spans (required)
   --out FILE   output file (default: standard output)
   --seed S     seed; the same seed gives the same bytes (default: 1)
-  --jsonl      JSON Lines: one ExportTraceServiceRequest per trace per line";
+  --jsonl      JSON Lines: one ExportTraceServiceRequest per trace per line
+  --one-trace  one trace: every agent run under one orchestrator root span";
 
 fn main() -> Result<()> {
     let mut spans = None;
     let mut out = None;
     let mut seed = 1u64;
     let mut jsonl = false;
+    let mut one_trace = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().with_context(|| format!("{name} needs a value"));
@@ -35,6 +37,7 @@ fn main() -> Result<()> {
                 seed = v.parse().with_context(|| format!("bad --seed {v:?}"))?;
             }
             "--jsonl" => jsonl = true,
+            "--one-trace" => one_trace = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -50,12 +53,12 @@ fn main() -> Result<()> {
         Some(path) if path != "-" => {
             let file =
                 std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?;
-            loupe_synth::write_otlp_json(file, spans, seed, jsonl)
+            loupe_synth::write_otlp_json_with(file, spans, seed, jsonl, one_trace)
                 .with_context(|| format!("cannot write {path}"))?
         }
         _ => {
             let stdout = std::io::stdout().lock();
-            let stats = loupe_synth::write_otlp_json(stdout, spans, seed, jsonl)
+            let stats = loupe_synth::write_otlp_json_with(stdout, spans, seed, jsonl, one_trace)
                 .context("cannot write to standard output")?;
             std::io::stdout().flush()?;
             stats

@@ -164,3 +164,49 @@ fn rng_below_stays_in_range() {
         }
     }
 }
+
+#[test]
+fn one_trace_holds_every_span_under_one_root() {
+    for jsonl in [false, true] {
+        let mut bytes = Vec::new();
+        let stats = write_otlp_json_with(&mut bytes, 3000, 5, jsonl, true).unwrap();
+        assert_eq!((stats.spans, stats.traces), (3000, 1));
+        assert_eq!(stats.bytes, bytes.len() as u64);
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let docs: Vec<Value> = if jsonl {
+            text.lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        } else {
+            vec![serde_json::from_str(text).unwrap()]
+        };
+        let spans: Vec<&Value> = docs.iter().flat_map(spans_in).collect();
+        assert_eq!(spans.len(), 3000);
+        let trace = &spans[0]["traceId"];
+        assert!(spans.iter().all(|s| &s["traceId"] == trace));
+        let roots: Vec<&&Value> = spans
+            .iter()
+            .filter(|s| s.get("parentSpanId").is_none())
+            .collect();
+        assert_eq!(roots.len(), 1);
+        let root = roots[0];
+        assert_eq!(root["name"], "invoke_agent orchestrator");
+        let ids: std::collections::HashSet<&str> = spans
+            .iter()
+            .map(|s| s["spanId"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 3000, "span ids are unique");
+        assert!(
+            spans
+                .iter()
+                .filter_map(|s| s.get("parentSpanId"))
+                .all(|p| ids.contains(p.as_str().unwrap()))
+        );
+        let num = |v: &Value| v.as_str().unwrap().parse::<u64>().unwrap();
+        let (start, end) = (
+            num(&root["startTimeUnixNano"]),
+            num(&root["endTimeUnixNano"]),
+        );
+        assert!(spans.iter().all(|s| num(&s["startTimeUnixNano"]) >= start && num(&s["endTimeUnixNano"]) <= end));
+    }
+}
