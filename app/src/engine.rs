@@ -9,7 +9,7 @@
 use crate::protocol::*;
 use crate::query::{Query, SpanFacts};
 use loupe_core::analysis::rules::{Finding, Severity, rules};
-use loupe_core::analysis::{Analysis, Options, messages};
+use loupe_core::analysis::{Analysis, Options, genai, messages};
 use loupe_core::model::{Attr, SpanIx, StatusCode, TraceIx, TraceSet, TreeFlags, Value, ValueRef};
 use loupe_core::report::TraceReport;
 use loupe_core::{Limits, Loader};
@@ -35,6 +35,8 @@ struct View {
     query_error: Option<String>,
     hide: bool,
     collapsed: HashSet<u32>,
+    /// The span whose subtree the view is narrowed to.
+    zoom: Option<u32>,
     /// Span indices of the visible rows, ascending (pre-order).
     rows: Vec<u32>,
     /// Whether each span of the trace matches (indexed from the trace's first span); empty without a query.
@@ -145,6 +147,7 @@ impl Engine {
                 let collapsed = keep_collapsed
                     .map(|v| v.collapsed.clone())
                     .unwrap_or_default();
+                let zoom = keep_collapsed.and_then(|v| v.zoom);
                 let (q, qerr) = match Query::parse(&query) {
                     Ok(q) => (q, None),
                     Err(e) => (Query::default(), Some(e)),
@@ -156,11 +159,13 @@ impl Engine {
                     query_error: qerr,
                     hide,
                     collapsed,
+                    zoom,
                     ..View::default()
                 });
                 self.rebuild();
                 Response::View(self.view_info(None, None))
             }
+            Request::Zoom { span } => self.zoom(span),
             Request::Toggle { span } => {
                 let Some(v) = self.view.as_mut() else {
                     return err("no trace is shown");
@@ -297,8 +302,15 @@ impl Engine {
             Vec::new()
         };
         v.rows.clear();
-        let mut i = range.start;
-        while i < range.end {
+        let shown = zoom_range(set, &v, range);
+        if !v.matched.is_empty() {
+            v.matches = v.matched[shown.start - base..shown.end - base]
+                .iter()
+                .filter(|&&m| m)
+                .count() as u32;
+        }
+        let mut i = shown.start;
+        while i < shown.end {
             let s = &spans[i];
             let skip = (v.critical_only && !an.on_critical_path[i])
                 || (!keep.is_empty() && !keep[i - base]);
@@ -321,6 +333,20 @@ impl Engine {
             return ViewInfo::default();
         };
         let t = &set.traces()[v.trace as usize];
+        let (start_unix_ns, duration_ns) = match v.zoom {
+            Some(z) => {
+                let s = &set.spans()[z as usize];
+                (s.start_unix_ns, s.duration_ns())
+            }
+            None => (t.start_unix_ns, t.duration_ns()),
+        };
+        let mut zoom_path = Vec::new();
+        let mut at = v.zoom.map(SpanIx);
+        while let Some(ix) = at {
+            zoom_path.push((ix.0, set.span(ix).name().to_owned()));
+            at = set.spans()[ix.0 as usize].parent;
+        }
+        zoom_path.reverse();
         let max_depth = t
             .spans
             .as_range()
@@ -335,9 +361,12 @@ impl Engine {
             query_error: v.query_error.clone(),
             row,
             span,
-            start_unix_ns: t.start_unix_ns,
-            duration_ns: t.duration_ns(),
+            start_unix_ns,
+            duration_ns,
             max_depth,
+            zoom: v.zoom,
+            zoom_span_id: v.zoom.map(|z| set.span(SpanIx(z)).span_id()),
+            zoom_path,
         }
     }
 
@@ -362,6 +391,11 @@ impl Engine {
         }
         let mut p = set.spans()[span as usize].parent;
         if let Some(v) = self.view.as_mut() {
+            if let Some(z) = v.zoom
+                && !(z..set.spans()[z as usize].subtree_end).contains(&span)
+            {
+                v.zoom = None;
+            }
             while let Some(ix) = p {
                 v.collapsed.remove(&ix.0);
                 p = set.spans()[ix.0 as usize].parent;
@@ -376,6 +410,29 @@ impl Engine {
         Response::View(self.view_info(Some(span), row))
     }
 
+    fn zoom(&mut self, span: Option<u32>) -> Response {
+        let (Some(set), Some(v)) = (self.set.as_ref(), self.view.as_mut()) else {
+            return err("no trace is shown");
+        };
+        if let Some(s) = span {
+            let in_trace = set.spans().get(s as usize).map(|r| r.trace.0) == Some(v.trace);
+            if !in_trace {
+                return err(format!("span {s} is not in the trace shown"));
+            }
+            // Its subtree is what is asked for, so it is shown open.
+            v.collapsed.remove(&s);
+        }
+        v.zoom = span;
+        self.rebuild();
+        let row = span.and_then(|s| {
+            self.view
+                .as_ref()
+                .and_then(|v| v.rows.binary_search(&s).ok())
+                .map(|r| r as u32)
+        });
+        Response::View(self.view_info(span, row))
+    }
+
     fn next_match(&mut self, from: i64, back: bool) -> Response {
         let (Some(set), Some(v)) = (self.set.as_ref(), self.view.as_ref()) else {
             return err("no trace is shown");
@@ -384,6 +441,7 @@ impl Engine {
             return Response::View(self.view_info(None, None));
         }
         let range = set.traces()[v.trace as usize].spans.as_range();
+        let shown = zoom_range(set, v, range.clone());
         let n = range.len();
         // Start after (or before) the span of row `from`, in pre-order, wrapping around.
         let origin = usize::try_from(from)
@@ -397,7 +455,7 @@ impl Engine {
                 (None, false) => k - 1,
                 (None, true) => n - k,
             };
-            v.matched[local].then_some(local)
+            (v.matched[local] && shown.contains(&(range.start + local))).then_some(local)
         });
         match found {
             Some(local) => self.reveal((range.start + local) as u32),
@@ -415,6 +473,9 @@ impl Engine {
         };
         let t = &set.traces()[v.trace as usize];
         let base = t.spans.start as usize;
+        let t0 = v
+            .zoom
+            .map_or(t.start_unix_ns, |z| set.spans()[z as usize].start_unix_ns);
         let suspect = an.traces[v.trace as usize].first_suspect.map(|(s, _)| s.0);
         let end = (start as usize + count.min(2000) as usize).min(v.rows.len());
         let rows = v.rows[(start as usize).min(end)..end]
@@ -445,7 +506,7 @@ impl Engine {
                             && set.span(p).service() != span.service()
                     }),
                     op: an.steps[i].op.as_str().to_owned(),
-                    start_ns: rec.start_unix_ns.saturating_sub(t.start_unix_ns),
+                    start_ns: rec.start_unix_ns.saturating_sub(t0),
                     duration_ns: rec.duration_ns(),
                     error: rec.status == StatusCode::Error,
                     descendants: rec.subtree_end - ix - 1,
@@ -471,7 +532,7 @@ impl Engine {
                         .take(24)
                         .map(|e| {
                             (
-                                e.time_unix_ns.saturating_sub(t.start_unix_ns),
+                                e.time_unix_ns.saturating_sub(t0),
                                 set.str(e.name) == "exception",
                             )
                         })
@@ -823,6 +884,14 @@ impl Engine {
     }
 }
 
+/// The spans a view shows: the zoomed span's subtree, or the whole trace.
+fn zoom_range(set: &TraceSet, v: &View, trace: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    match v.zoom {
+        Some(z) => z as usize..set.spans()[z as usize].subtree_end as usize,
+        None => trace,
+    }
+}
+
 fn trace_entry(set: &TraceSet, an: &Analysis, t: u32) -> TraceEntry {
     let tr = &set.traces()[t as usize];
     let ta = &an.traces[t as usize];
@@ -864,6 +933,7 @@ fn trace_entry(set: &TraceSet, an: &Analysis, t: u32) -> TraceEntry {
             .map(|f| f.severity)
             .max()
             .map(|s: Severity| s.as_str().to_owned()),
+        conversation: genai::trace_conversation(set, &an.steps, TraceIx(t)),
     }
 }
 

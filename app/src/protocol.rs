@@ -66,6 +66,12 @@ pub enum Request {
         /// Trace index.
         trace: u32,
     },
+    /// Narrows the current view to a span's subtree (its tree rows and its time), or back to the
+    /// whole trace (`span: None`). Kept while the same trace is shown.
+    Zoom {
+        /// Span index of the subtree's root; `None` for the whole trace.
+        span: Option<u32>,
+    },
     /// Finds a trace (and a span in it) by id, for deep links.
     Locate {
         /// Trace id as displayed.
@@ -203,6 +209,9 @@ pub struct TraceEntry {
     pub findings: u32,
     /// The worst severity among them.
     pub worst: Option<String>,
+    /// The conversation or session it belongs to (`gen_ai.conversation.id`, `session.id`, …).
+    #[serde(default)]
+    pub conversation: Option<String>,
 }
 
 /// The current view of a trace.
@@ -228,6 +237,16 @@ pub struct ViewInfo {
     pub duration_ns: u64,
     /// Deepest depth in the trace.
     pub max_depth: u32,
+    /// The span whose subtree the view is narrowed to; `start_unix_ns` and `duration_ns` are then
+    /// its own, and row offsets count from its start.
+    #[serde(default)]
+    pub zoom: Option<u32>,
+    /// Its span id as displayed.
+    #[serde(default)]
+    pub zoom_span_id: Option<String>,
+    /// The path from the trace's top to it (span index and name), for a breadcrumb.
+    #[serde(default)]
+    pub zoom_path: Vec<(u32, String)>,
 }
 
 /// A window of rows.
@@ -256,7 +275,7 @@ pub struct Row {
     pub new_service: bool,
     /// GenAI operation (`chat`, `execute_tool`, `invoke_agent`, … or `other`).
     pub op: String,
-    /// Start offset from the trace start, ns.
+    /// Start offset from the view's start (the trace's, or the zoomed span's), ns.
     pub start_ns: u64,
     /// Duration, ns.
     pub duration_ns: u64,
@@ -280,7 +299,7 @@ pub struct Row {
     pub tokens: u64,
     /// Not attached where its parent id says (orphan or cut cycle).
     pub detached: bool,
-    /// Its events (at most 24): offset from the trace start in ns, and whether it is an exception.
+    /// Its events (at most 24): offset from the view's start in ns, and whether it is an exception.
     pub marks: Vec<(u64, bool)>,
 }
 

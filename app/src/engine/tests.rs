@@ -276,3 +276,113 @@ fn span_detail_lists_inferred_links_both_ways() {
             .any(|x| x.0 == "client" && x.2 == client)
     );
 }
+
+#[test]
+fn zoom_narrows_rows_and_time_to_a_subtree() {
+    let mut e = open(&["sdk-node-agent.jsonl"]);
+    let t = biggest(&e);
+    let all = view(&mut e, t.ix, "kind:tool", false, false);
+    let whole = rows(&mut e, 0, 100);
+    assert_eq!(whole.len() as u32, all.rows);
+    let agent = whole
+        .iter()
+        .find(|r| r.name == "invoke_agent flight-search")
+        .expect("sub-agent")
+        .clone();
+    let Response::View(z) = e.handle(Request::Zoom {
+        span: Some(agent.span),
+    }) else {
+        panic!("zoom")
+    };
+    // Its subtree only, with its own time as the waterfall's width.
+    assert_eq!(z.zoom, Some(agent.span));
+    assert_eq!(z.rows, agent.descendants + 1);
+    assert_eq!(z.row, Some(0));
+    assert_eq!(z.duration_ns, agent.duration_ns);
+    let names: Vec<String> = z.zoom_path.iter().map(|(_, n)| n.clone()).collect();
+    assert_eq!(
+        names,
+        ["invoke_agent travel-planner", "invoke_agent flight-search"]
+    );
+    let sub = rows(&mut e, 0, 100);
+    assert_eq!(sub[0].span, agent.span);
+    assert_eq!(sub[0].start_ns, 0);
+    assert!(
+        sub.iter()
+            .all(|r| r.span >= agent.span && r.span <= agent.span + agent.descendants)
+    );
+    // Matches count inside the subtree only, and stay there when jumping.
+    let inside = whole[1..]
+        .iter()
+        .filter(|r| r.span > agent.span && r.span <= agent.span + agent.descendants && r.matched)
+        .count() as u32;
+    assert!(
+        inside > 0 && inside < all.matches,
+        "{inside} of {}",
+        all.matches
+    );
+    assert_eq!(z.matches, inside);
+    let Response::View(m) = e.handle(Request::NextMatch {
+        from: 0,
+        back: false,
+    }) else {
+        panic!("next")
+    };
+    assert!(
+        m.span
+            .is_some_and(|s| s > agent.span && s <= agent.span + agent.descendants)
+    );
+    assert_eq!(m.zoom, Some(agent.span));
+    // The zoom survives a filter change, and showing a span outside it lifts it.
+    let f = view(&mut e, t.ix, "", false, false);
+    assert_eq!((f.zoom, f.rows), (Some(agent.span), agent.descendants + 1));
+    let Response::View(r) = e.handle(Request::Reveal {
+        span: whole[0].span,
+    }) else {
+        panic!("reveal")
+    };
+    assert_eq!((r.zoom, r.rows, r.row), (None, whole.len() as u32, Some(0)));
+    // Back to the whole trace; a span that is not in it cannot be zoomed to.
+    e.handle(Request::Zoom {
+        span: Some(agent.span),
+    });
+    let Response::View(b) = e.handle(Request::Zoom { span: None }) else {
+        panic!("unzoom")
+    };
+    assert_eq!(
+        (b.zoom, b.rows, b.duration_ns),
+        (None, whole.len() as u32, t.duration_ns)
+    );
+    assert!(matches!(
+        e.handle(Request::Zoom {
+            span: Some(1_000_000)
+        }),
+        Response::Error { .. }
+    ));
+}
+
+#[test]
+fn traces_carry_their_conversation() {
+    let doc = |trace: u32, span: u32, conv: &str| {
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{trace:032x}","spanId":"{span:016x}","name":"chat","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{{"key":"gen_ai.conversation.id","value":{{"stringValue":"{conv}"}}}}]}}]}}]}}]}}"#
+        )
+    };
+    let mut e = Engine::new();
+    e.add_file("a.json", doc(1, 1, "conv-1").into_bytes());
+    e.add_file("b.json", doc(2, 2, "").into_bytes());
+    let s = e.finish();
+    let mut got: Vec<(String, Option<String>)> = s
+        .traces
+        .iter()
+        .map(|t| (t.trace_id.clone(), t.conversation.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (format!("{:032x}", 1), Some("conv-1".to_owned())),
+            (format!("{:032x}", 2), None),
+        ]
+    );
+}
