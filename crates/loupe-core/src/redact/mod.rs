@@ -19,17 +19,19 @@ pub mod policy;
 
 use crate::builder::INLINE_STRING_MAX;
 use crate::intern::{Interner, Sym};
-use crate::model::{Range32, TextEncoding, TextId, TextSlot, TraceSet, Value};
-use crate::secrets::Kind;
+use crate::model::{Range32, SpanIx, TextEncoding, TextId, TextSlot, TraceIx, TraceSet, Value};
 use crate::secrets::engine::{RuleRef, Sink, TextHit};
 use crate::secrets::keys::KeyClass;
 use crate::secrets::walk::{self, Slot};
+use crate::secrets::{Kind, Place};
 use crate::{SpanId, TraceId};
 use hmac::{Hmac, Mac};
 pub use policy::{Action, Policy, PolicyError};
 use rustc_hash::FxHashMap;
 use sha2::Sha256;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Schema name of the manifest.
 pub const MANIFEST_SCHEMA: &str = "loupe.redaction/1";
@@ -111,10 +113,322 @@ pub struct Redacted {
     pub manifest: Manifest,
 }
 
+/// One value the redaction will change: where it is, what matched, and what will be done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// The trace of the span (`None` for an import warning).
+    pub trace: Option<TraceIx>,
+    /// The span whose data holds it; for a resource or scope, the first span using it; `None` for
+    /// an import warning.
+    pub span: Option<SpanIx>,
+    /// Which part of the span.
+    pub place: Place,
+    /// The attribute key, with enclosing key-value list keys and `[i]` for array items; empty for
+    /// names, status messages and warnings.
+    pub key: String,
+    /// Inside JSON held in the value: the path of the JSON string holding the match.
+    pub json_path: Option<String>,
+    /// Byte range of the match in the decoded value (for a match inside JSON held in the value,
+    /// where its text lies in that JSON, escapes included).
+    pub range: Range<usize>,
+    /// What it is.
+    pub kind: Kind,
+    /// The detector id, or the custom rule's id.
+    pub rule: String,
+    /// What will be done.
+    pub action: Action,
+    /// What the match becomes (`[REDACTED:email]`, `[HASH:email:3f9a1c2b]`); for `drop`, what
+    /// it would be masked as where the attribute cannot be dropped.
+    pub replacement: String,
+    value: Held,
+}
+
+/// Where a planned value is held, to read it back for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Held {
+    Slot(Slot),
+    Sym(Sym),
+    Warning(usize),
+    Number(String),
+}
+
+impl Planned {
+    /// The whole value holding the match, decoded (the text `range` points into).
+    pub fn value<'a>(&self, set: &'a TraceSet) -> Option<Cow<'a, str>> {
+        match &self.value {
+            Held::Slot(slot) => {
+                let v = match *slot {
+                    Slot::Attr(ix) => set.attrs.get(ix as usize)?.value,
+                    Slot::Item(ix) => *set.array_values.get(ix as usize)?,
+                };
+                match v {
+                    Value::Bytes(t) => match set.bytes(t) {
+                        Cow::Borrowed(b) => std::str::from_utf8(b).ok().map(Cow::Borrowed),
+                        Cow::Owned(b) => String::from_utf8(b).ok().map(Cow::Owned),
+                    },
+                    v => set.value_str(v),
+                }
+            }
+            Held::Sym(s) => Some(Cow::Borrowed(set.str(*s))),
+            Held::Warning(i) => set
+                .warnings
+                .get(*i)
+                .map(|w| Cow::Borrowed(w.message.as_str())),
+            Held::Number(digits) => Some(Cow::Owned(digits.clone())),
+        }
+    }
+}
+
+/// Everything a redaction will do to a set, computed without writing anything: [`redact`] applies
+/// exactly this, so a preview made from it cannot disagree with the export.
+#[derive(Debug)]
+pub struct Plan {
+    /// Every match, in the order the redaction meets them: span attributes, event, link, resource
+    /// and scope attributes, then names and status messages, service names, import warnings.
+    pub items: Vec<Planned>,
+    /// The manifest the redaction will report.
+    pub manifest: Manifest,
+    edits: Edits,
+}
+
+/// The changes themselves, applied by [`apply`].
+#[derive(Debug, Default)]
+struct Edits {
+    values: Vec<(Slot, String, bool)>,
+    dropped: Vec<bool>,
+    /// Names, status messages and service names: the new text of each string that changes.
+    syms: FxHashMap<Sym, Option<String>>,
+    warnings: Vec<(usize, String)>,
+}
+
+/// Computes what [`redact`] would do to `set` with `policy` and `key`, without doing it.
+pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
+    let engine = &policy.engine;
+    // HMAC takes keys of any length.
+    let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| {
+        <Hmac<Sha256> as Mac>::new_from_slice(&[0; 32]).expect("a 32-byte key is valid")
+    });
+    let mut r = Redactor {
+        policy,
+        mac,
+        counts: BTreeMap::new(),
+        drop: false,
+        items: Vec::new(),
+        at: At::default(),
+    };
+    let mut manifest = Manifest {
+        schema: MANIFEST_SCHEMA,
+        spans: set.spans.len() as u64,
+        ..Manifest::default()
+    };
+
+    // Which span each event, link, resource and scope belongs to (the first span using it).
+    let mut event_of = vec![(SpanIx(0), 0u32); set.events.len()];
+    let mut link_of = vec![(SpanIx(0), 0u32); set.links.len()];
+    let mut resource_of: Vec<Option<SpanIx>> = vec![None; set.resources.len()];
+    let mut scope_of: Vec<Option<SpanIx>> = vec![None; set.scopes.len()];
+    for (i, s) in set.spans.iter().enumerate() {
+        let ix = SpanIx(i as u32);
+        for (k, e) in s.events.as_range().enumerate() {
+            event_of[e] = (ix, k as u32);
+        }
+        for (k, l) in s.links.as_range().enumerate() {
+            link_of[l] = (ix, k as u32);
+        }
+        resource_of[s.resource.0 as usize].get_or_insert(ix);
+        scope_of[s.scope.0 as usize].get_or_insert(ix);
+    }
+    let trace_of = |s: Option<SpanIx>| s.map(|s| set.spans[s.0 as usize].trace);
+
+    // Every attribute list once: spans', events', links', resources', scopes'.
+    let mut lists: Vec<(Range32, Option<SpanIx>, Place)> = Vec::new();
+    lists.extend(
+        set.spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.attrs, Some(SpanIx(i as u32)), Place::SpanAttribute)),
+    );
+    lists.extend(
+        set.events
+            .iter()
+            .zip(&event_of)
+            .map(|(e, &(s, k))| (e.attrs, Some(s), Place::EventAttribute(k))),
+    );
+    lists.extend(
+        set.links
+            .iter()
+            .zip(&link_of)
+            .map(|(l, &(s, k))| (l.attrs, Some(s), Place::LinkAttribute(k))),
+    );
+    lists.extend(
+        set.resources
+            .iter()
+            .zip(&resource_of)
+            .map(|(x, &s)| (x.attrs, s, Place::ResourceAttribute)),
+    );
+    lists.extend(
+        set.scopes
+            .iter()
+            .zip(&scope_of)
+            .map(|(x, &s)| (x.attrs, s, Place::ScopeAttribute)),
+    );
+
+    let mut dropped = vec![false; set.attrs.len()];
+    let mut values: Vec<(Slot, String, bool)> = Vec::new();
+    for (list, span, place) in lists {
+        for ix in list.as_range() {
+            if !policy.allows(set.str(set.attrs[ix].key)) && !dropped[ix] {
+                dropped[ix] = true;
+                manifest.attributes_not_allowed += 1;
+            }
+        }
+        walk::leaves(set, engine, list, |leaf| {
+            if dropped[leaf.top as usize] || dropped[leaf.owner as usize] {
+                return;
+            }
+            let is_bytes = matches!(leaf.value, Value::Bytes(_));
+            r.at = At {
+                span,
+                trace: trace_of(span),
+                place,
+                key: leaf.key.to_string(),
+                value: Held::Slot(leaf.slot),
+            };
+            let new = if let Some(text) = walk::leaf_text(set, leaf) {
+                engine.process(&text, leaf.class, &mut r)
+            } else if let Some(digits) = walk::numeric_card(leaf, engine) {
+                r.at.value = Held::Number(digits.clone());
+                r.hit(&TextHit {
+                    kind: Kind::PaymentCard,
+                    rule: RuleRef::Builtin(Kind::PaymentCard),
+                    matched: &digits,
+                    offset: 0,
+                    json_path: None,
+                    range: (0, digits.len()),
+                })
+            } else {
+                None
+            };
+            if std::mem::take(&mut r.drop) {
+                dropped[leaf.owner as usize] = true;
+                manifest.attributes_dropped += 1;
+            } else if let Some(new) = new {
+                values.push((leaf.slot, new, is_bytes));
+            }
+        });
+    }
+    manifest.values_changed += values.len() as u64;
+
+    // Names, status messages, event names and service names held outside attributes: each
+    // string once (the plan names the first span holding it).
+    let mut syms: FxHashMap<Sym, Option<String>> = FxHashMap::default();
+    let mut once = |r: &mut Redactor<'_>, sym: Sym, span: SpanIx, place: Place| {
+        if syms.contains_key(&sym) {
+            return;
+        }
+        let text = set.str(sym);
+        let new = if text.is_empty() {
+            None
+        } else {
+            r.at = At {
+                span: Some(span),
+                trace: Some(set.spans[span.0 as usize].trace),
+                place,
+                key: String::new(),
+                value: Held::Sym(sym),
+            };
+            let new = engine.process(text, KeyClass::NONE, r);
+            r.drop = false;
+            new
+        };
+        syms.insert(sym, new);
+    };
+    for (i, s) in set.spans.iter().enumerate() {
+        once(&mut r, s.name, SpanIx(i as u32), Place::SpanName);
+        once(
+            &mut r,
+            s.status_message,
+            SpanIx(i as u32),
+            Place::StatusMessage,
+        );
+    }
+    for (e, &(s, k)) in set.events.iter().zip(&event_of) {
+        once(&mut r, e.name, s, Place::EventName(k));
+    }
+    let service_key = set.strings.get("service.name");
+    for (i, res) in set.resources.iter().enumerate() {
+        // The service name follows its attribute when it has one, else is scanned itself.
+        let held = set.attrs[res.attrs.as_range()]
+            .iter()
+            .enumerate()
+            .find(|(_, a)| Some(a.key) == service_key)
+            .is_some_and(|(k, _)| !dropped[res.attrs.start as usize + k]);
+        if !held {
+            let span = resource_of[i].unwrap_or(SpanIx(0));
+            once(&mut r, res.service_name, span, Place::ServiceName);
+        }
+    }
+    manifest.values_changed += syms.values().filter(|v| v.is_some()).count() as u64;
+    // Warnings may quote values.
+    let mut warnings = Vec::new();
+    for (i, w) in set.warnings.iter().enumerate() {
+        r.at = At {
+            span: None,
+            trace: None,
+            place: Place::ImportWarning(i as u32),
+            key: String::new(),
+            value: Held::Warning(i),
+        };
+        if let Some(new) = engine.process(&w.message, KeyClass::NONE, &mut r) {
+            warnings.push((i, new));
+        }
+        r.drop = false;
+    }
+
+    for ((kind, rule, action), count) in std::mem::take(&mut r.counts) {
+        manifest.matches += count;
+        *manifest.by_kind.entry(kind.clone()).or_default() += count;
+        manifest.rules.push(RuleCount {
+            kind,
+            rule,
+            action,
+            count,
+        });
+    }
+    Plan {
+        items: r.items,
+        manifest,
+        edits: Edits {
+            values,
+            dropped,
+            syms,
+            warnings,
+        },
+    }
+}
+
 /// Redacts a copy of `set` (the original is left as it is). `key` keys the hashes: use fresh
 /// random bytes for each export (32 are plenty).
 pub fn redact(set: &TraceSet, policy: &Policy, key: &[u8]) -> Redacted {
-    let copy = TraceSet {
+    let p = plan(set, policy, key);
+    apply(copy(set), p)
+}
+
+/// Redacts `set` in place of a copy (see [`redact`]).
+pub fn redact_owned(set: TraceSet, policy: &Policy, key: &[u8]) -> Redacted {
+    let p = plan(&set, policy, key);
+    apply(set, p)
+}
+
+impl Plan {
+    /// Applies this plan to a copy of the set it was made for.
+    pub fn apply(self, set: &TraceSet) -> Redacted {
+        apply(copy(set), self)
+    }
+}
+
+fn copy(set: &TraceSet) -> TraceSet {
+    TraceSet {
         strings: set.strings.clone(),
         sources: set.sources.clone(),
         spans: set.spans.clone(),
@@ -127,8 +441,29 @@ pub fn redact(set: &TraceSet, policy: &Policy, key: &[u8]) -> Redacted {
         scopes: set.scopes.clone(),
         texts: set.texts.clone(),
         warnings: set.warnings.clone(),
-    };
-    redact_owned(copy, policy, key)
+    }
+}
+
+/// What the redactor is scanning now, for the plan's items.
+#[derive(Debug)]
+struct At {
+    span: Option<SpanIx>,
+    trace: Option<TraceIx>,
+    place: Place,
+    key: String,
+    value: Held,
+}
+
+impl Default for At {
+    fn default() -> Self {
+        At {
+            span: None,
+            trace: None,
+            place: Place::SpanAttribute,
+            key: String::new(),
+            value: Held::Warning(0),
+        }
+    }
 }
 
 struct Redactor<'p> {
@@ -137,6 +472,8 @@ struct Redactor<'p> {
     counts: BTreeMap<(String, String, Action), u64>,
     /// A `drop` action matched in the value being scanned.
     drop: bool,
+    items: Vec<Planned>,
+    at: At,
 }
 
 impl Sink for Redactor<'_> {
@@ -150,7 +487,7 @@ impl Sink for Redactor<'_> {
             .counts
             .entry((h.kind.as_str().to_owned(), label.clone(), action))
             .or_default() += 1;
-        Some(match action {
+        let replacement = match action {
             Action::Mask => format!("[REDACTED:{label}]"),
             Action::Drop => {
                 self.drop = true;
@@ -165,74 +502,36 @@ impl Sink for Redactor<'_> {
                 let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
                 format!("[HASH:{label}:{hex}]")
             }
-        })
+        };
+        self.items.push(Planned {
+            trace: self.at.trace,
+            span: self.at.span,
+            place: self.at.place,
+            key: self.at.key.clone(),
+            json_path: h.json_path.clone(),
+            range: h.range.0..h.range.1,
+            kind: h.kind,
+            rule: label,
+            action,
+            replacement: replacement.clone(),
+            value: self.at.value.clone(),
+        });
+        Some(replacement)
     }
 }
 
-/// Redacts `set` in place of a copy (see [`redact`]).
-pub fn redact_owned(mut set: TraceSet, policy: &Policy, key: &[u8]) -> Redacted {
-    let engine = &policy.engine;
-    // HMAC takes keys of any length.
-    let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| {
-        <Hmac<Sha256> as Mac>::new_from_slice(&[0; 32]).expect("a 32-byte key is valid")
-    });
-    let mut r = Redactor {
-        policy,
-        mac,
-        counts: BTreeMap::new(),
-        drop: false,
-    };
-    let mut manifest = Manifest {
-        schema: MANIFEST_SCHEMA,
-        spans: set.spans.len() as u64,
-        ..Manifest::default()
-    };
-
-    // Every attribute list once: spans', events', links', resources', scopes'.
-    let mut lists: Vec<Range32> = Vec::new();
-    lists.extend(set.spans.iter().map(|s| s.attrs));
-    lists.extend(set.events.iter().map(|e| e.attrs));
-    lists.extend(set.links.iter().map(|l| l.attrs));
-    lists.extend(set.resources.iter().map(|x| x.attrs));
-    lists.extend(set.scopes.iter().map(|x| x.attrs));
-
-    let mut dropped = vec![false; set.attrs.len()];
-    let mut new_values: Vec<(Slot, String, bool)> = Vec::new();
-    for list in lists {
-        for ix in list.as_range() {
-            if !policy.allows(set.str(set.attrs[ix].key)) && !dropped[ix] {
-                dropped[ix] = true;
-                manifest.attributes_not_allowed += 1;
-            }
-        }
-        walk::leaves(&set, engine, list, |leaf| {
-            if dropped[leaf.top as usize] || dropped[leaf.owner as usize] {
-                return;
-            }
-            let is_bytes = matches!(leaf.value, Value::Bytes(_));
-            let new = if let Some(text) = walk::leaf_text(&set, leaf) {
-                engine.process(&text, leaf.class, &mut r)
-            } else if let Some(digits) = walk::numeric_card(leaf, engine) {
-                r.hit(&TextHit {
-                    kind: Kind::PaymentCard,
-                    rule: RuleRef::Builtin(Kind::PaymentCard),
-                    matched: &digits,
-                    offset: 0,
-                    json_path: None,
-                })
-            } else {
-                None
-            };
-            if std::mem::take(&mut r.drop) {
-                dropped[leaf.owner as usize] = true;
-                manifest.attributes_dropped += 1;
-            } else if let Some(new) = new {
-                new_values.push((leaf.slot, new, is_bytes));
-            }
-        });
-    }
-    manifest.values_changed += new_values.len() as u64;
-    for (slot, text, is_bytes) in new_values {
+/// Applies a plan to the set it was made for.
+fn apply(mut set: TraceSet, plan: Plan) -> Redacted {
+    let Plan {
+        manifest, edits, ..
+    } = plan;
+    let Edits {
+        values,
+        dropped,
+        syms,
+        warnings,
+    } = edits;
+    for (slot, text, is_bytes) in values {
         let value = if is_bytes {
             Value::Bytes(push_text(
                 &mut set,
@@ -249,45 +548,23 @@ pub fn redact_owned(mut set: TraceSet, policy: &Policy, key: &[u8]) -> Redacted 
             Slot::Item(ix) => set.array_values[ix as usize] = value,
         }
     }
-
-    // Names, status messages, event names and service names held outside attributes.
-    let mut redact_sym = |set: &mut TraceSet, sym: Sym, manifest: &mut Manifest| -> Sym {
-        let text = set.str(sym);
-        if text.is_empty() {
-            return sym;
+    let mut new_syms: FxHashMap<Sym, Sym> = FxHashMap::default();
+    for (sym, new) in syms {
+        if let Some(new) = new {
+            new_syms.insert(sym, set.strings.intern(&new));
         }
-        let new = engine.process(text, KeyClass::NONE, &mut r);
-        r.drop = false;
-        match new {
-            Some(new) => {
-                manifest.values_changed += 1;
-                set.strings.intern(&new)
-            }
-            None => sym,
-        }
-    };
-    let mut cache: FxHashMap<Sym, Sym> = FxHashMap::default();
-    let mut once = |set: &mut TraceSet, sym: Sym, manifest: &mut Manifest| -> Sym {
-        if let Some(&s) = cache.get(&sym) {
-            return s;
-        }
-        let s = redact_sym(set, sym, manifest);
-        cache.insert(sym, s);
-        s
-    };
-    for i in 0..set.spans.len() {
-        let (name, status) = (set.spans[i].name, set.spans[i].status_message);
-        set.spans[i].name = once(&mut set, name, &mut manifest);
-        set.spans[i].status_message = once(&mut set, status, &mut manifest);
     }
-    for i in 0..set.events.len() {
-        let name = set.events[i].name;
-        set.events[i].name = once(&mut set, name, &mut manifest);
+    let map = |s: Sym| new_syms.get(&s).copied().unwrap_or(s);
+    for s in &mut set.spans {
+        s.name = map(s.name);
+        s.status_message = map(s.status_message);
+    }
+    for e in &mut set.events {
+        e.name = map(e.name);
     }
     let service_key = set.strings.get("service.name");
     for i in 0..set.resources.len() {
         let res = set.resources[i];
-        // The service name follows its attribute when it has one, else is scanned itself.
         let attr = set.attrs[res.attrs.as_range()]
             .iter()
             .enumerate()
@@ -298,31 +575,16 @@ pub fn redact_owned(mut set: TraceSet, policy: &Policy, key: &[u8]) -> Redacted 
                 Some(name) => set.strings.intern(&name),
                 None => res.service_name,
             },
-            _ => once(&mut set, res.service_name, &mut manifest),
+            _ => map(res.service_name),
         };
     }
-    // Warnings may quote values.
-    for w in &mut set.warnings {
-        if let Some(new) = engine.process(&w.message, KeyClass::NONE, &mut r) {
-            w.message = new;
-        }
+    for (i, new) in warnings {
+        set.warnings[i].message = new;
     }
-
     if dropped.iter().any(|&d| d) {
         remove_attrs(&mut set, &dropped);
     }
     purge(&mut set);
-
-    for ((kind, rule, action), count) in r.counts {
-        manifest.matches += count;
-        *manifest.by_kind.entry(kind.clone()).or_default() += count;
-        manifest.rules.push(RuleCount {
-            kind,
-            rule,
-            action,
-            count,
-        });
-    }
     Redacted { set, manifest }
 }
 
@@ -600,5 +862,149 @@ mod tests {
         let out = json(&redact(&set, &p, &[0; 32]).set);
         assert!(out.contains("[REDACTED:employee] fine"), "{out}");
         assert!(out.contains("[HASH:mailbox:"), "{out}");
+    }
+
+    #[test]
+    fn plan_lists_every_match_where_it_is() {
+        let set = load(DOC);
+        let p = plan(&set, &Policy::default(), &[7; 32]);
+        assert_eq!(p.items.len() as u64, p.manifest.matches, "{:?}", p.items);
+        let spots: Vec<(Place, &str, &str, Option<&str>)> = p
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.place,
+                    i.key.as_str(),
+                    i.rule.as_str(),
+                    i.json_path.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            spots,
+            [
+                (Place::SpanAttribute, "api_key", "secret_field", None),
+                (Place::SpanAttribute, "user.email", "email", None),
+                (Place::SpanAttribute, "args", "email", Some("$.to")),
+                (
+                    Place::SpanAttribute,
+                    "nested.password",
+                    "secret_field",
+                    None
+                ),
+                (Place::SpanAttribute, "list[1]", "aws_access_key_id", None),
+                (Place::SpanName, "", "email", None),
+            ]
+        );
+        for item in &p.items {
+            assert_eq!(item.span, Some(SpanIx(0)));
+            assert_eq!(item.trace, Some(TraceIx(0)));
+            assert_eq!(item.action, Action::Mask);
+            assert_eq!(item.replacement, format!("[REDACTED:{}]", item.rule));
+            let value = item.value(&set).expect("a text value");
+            let matched = &value[item.range.clone()];
+            let expect = match item.rule.as_str() {
+                "email" => "jane.doe@acme-corp.io",
+                "aws_access_key_id" => "AKIAIOSFODNN7EXAMPLE",
+                _ if item.key == "api_key" => "abcd1234efgh5678",
+                _ => "hunter22",
+            };
+            assert_eq!(matched, expect, "{item:?}");
+        }
+        // The args value is the JSON text; the range points into it.
+        let args = &p.items[2];
+        assert_eq!(
+            args.value(&set).as_deref(),
+            Some(r#"{"to":"jane.doe@acme-corp.io","n":1}"#)
+        );
+        assert_eq!(args.range, 7..28);
+    }
+
+    #[test]
+    fn plan_ranges_follow_escapes_and_json_inside_json() {
+        // A PEM block with newlines inside JSON inside a JSON string: the range covers its escaped
+        // text in the value, and hashing, custom rules and actions are planned as applied.
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----";
+        let inner = serde_json::json!({"key": pem, "note": "café EMP-123456"}).to_string();
+        let outer = serde_json::json!({"arguments": inner}).to_string();
+        let doc = DOC.replace(
+            r#"{"key":"gen_ai.usage.input_tokens","value":{"intValue":"42"}},"#,
+            &format!(
+                r#"{{"key":"tool.call","value":{{"stringValue":{}}}}},"#,
+                serde_json::to_string(&outer).expect("json")
+            ),
+        );
+        let set = load(&doc);
+        let policy = Policy::parse(
+            "[actions]\nprivate_key = \"hash\"\n[[rule]]\nid = \"employee\"\npattern = \"EMP-[0-9]{6}\"",
+        )
+        .expect("policy");
+        let p = plan(&set, &policy, &[3; 32]);
+        let pem_item = p
+            .items
+            .iter()
+            .find(|i| i.rule == "private_key")
+            .expect("PEM planned");
+        let value = pem_item.value(&set).expect("text");
+        assert_eq!(value, outer);
+        let shown = &value[pem_item.range.clone()];
+        assert!(
+            shown.starts_with("-----BEGIN RSA PRIVATE KEY-----\\\\n"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("-----END RSA PRIVATE KEY-----"), "{shown}");
+        assert_eq!(pem_item.action, Action::Hash);
+        assert!(pem_item.replacement.starts_with("[HASH:private_key:"));
+        assert_eq!(pem_item.json_path.as_deref(), Some("$.arguments > $.key"));
+        let emp = p
+            .items
+            .iter()
+            .find(|i| i.rule == "employee")
+            .expect("custom");
+        assert_eq!(emp.kind, Kind::Custom);
+        assert_eq!(&value[emp.range.clone()], "EMP-123456");
+        // The redaction applies the plan: the same output and manifest, and each replacement is in it.
+        let manifest = p.manifest.clone();
+        let replacements: Vec<String> = p.items.iter().map(|i| i.replacement.clone()).collect();
+        let via_plan = json(&p.apply(&set).set);
+        let direct = redact(&set, &policy, &[3; 32]);
+        assert_eq!(direct.manifest, manifest);
+        assert_eq!(json(&direct.set), via_plan);
+        for r in replacements {
+            let escaped = serde_json::to_string(&r).expect("json");
+            assert!(
+                via_plan.contains(&r) || via_plan.contains(escaped.trim_matches('"')),
+                "{r} in {via_plan}"
+            );
+        }
+        assert!(!via_plan.contains("MIIBOgIBAAJBAKj34"));
+    }
+
+    #[test]
+    fn plan_follows_the_policy() {
+        let set = load(DOC);
+        let all = plan(&set, &Policy::default(), &[0; 32]);
+        let off = Policy::parse("[detectors]\nemail = false").expect("policy");
+        let fewer = plan(&set, &off, &[0; 32]);
+        assert_eq!(fewer.items.len(), all.items.len() - 3);
+        assert!(fewer.items.iter().all(|i| i.kind != Kind::Email));
+        let drop = Policy::parse("default = \"drop\"").expect("policy");
+        let p = plan(&set, &drop, &[0; 32]);
+        assert!(p.items.iter().all(|i| i.action == Action::Drop));
+        assert_eq!(p.manifest.attributes_dropped, 5);
+        // Nothing in a clean set.
+        let clean = load(
+            &DOC.replace("jane.doe@acme-corp.io", "ok")
+                .replace(
+                    r#"{"key":"api_key","value":{"stringValue":"abcd1234efgh5678"}},"#,
+                    "",
+                )
+                .replace("hunter22", "")
+                .replace("AKIAIOSFODNN7EXAMPLE", "y"),
+        );
+        let p = plan(&clean, &Policy::default(), &[0; 32]);
+        assert!(p.items.is_empty(), "{:?}", p.items);
+        assert_eq!(p.manifest.matches, 0);
     }
 }

@@ -29,6 +29,9 @@ pub(crate) struct TextHit<'a> {
     pub offset: usize,
     /// The JSON path of that string, when inside JSON.
     pub json_path: Option<String>,
+    /// Byte range of the match in the value as a whole (the decoded value scanned; for a match in
+    /// JSON held in it, where the match's text lies in that JSON, escapes included).
+    pub range: (usize, usize),
 }
 
 /// Hears matches; returns a replacement text to rewrite, or `None` to leave it.
@@ -141,7 +144,7 @@ impl Engine {
 
     /// Scans one value's text; returns the rewritten text when the sink replaced anything.
     pub fn process(&self, text: &str, class: KeyClass, sink: &mut dyn Sink) -> Option<String> {
-        self.level(text, class, 0, None, sink)
+        self.level(text, class, 0, None, None, sink)
     }
 
     fn level(
@@ -150,6 +153,7 @@ impl Engine {
         class: KeyClass,
         depth: u8,
         path: Option<&PathCx<'_>>,
+        origin: Option<&Origin<'_>>,
         sink: &mut dyn Sink,
     ) -> Option<String> {
         if class.secret != SecretBy::No && keys::is_secret_value(text, class.secret) {
@@ -163,6 +167,7 @@ impl Engine {
                 matched: text,
                 offset: 0,
                 json_path: path.map(PathCx::format),
+                range: Origin::map(origin, 0, text.len()),
             });
         }
         if depth < MAX_JSON_IN_STRING
@@ -175,6 +180,7 @@ impl Engine {
                 depth,
                 base: class,
                 parent: path,
+                origin,
                 frames: Vec::new(),
                 pool: Vec::new(),
                 sink,
@@ -184,7 +190,7 @@ impl Engine {
             json::walk(text.as_bytes(), &mut v);
             return v.finish();
         }
-        self.plain(text, class, path, sink)
+        self.plain(text, class, path, origin, sink)
     }
 
     fn plain(
@@ -192,6 +198,7 @@ impl Engine {
         text: &str,
         class: KeyClass,
         path: Option<&PathCx<'_>>,
+        origin: Option<&Origin<'_>>,
         sink: &mut dyn Sink,
     ) -> Option<String> {
         let mut hits: Vec<Hit> = Vec::new();
@@ -234,6 +241,7 @@ impl Engine {
                 matched: &text[s..e],
                 offset: s,
                 json_path: json_path.clone(),
+                range: Origin::map(origin, s, e),
             });
             if let Some(r) = replacement {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
@@ -255,6 +263,71 @@ fn looks_like_json(text: &str) -> bool {
         (t.as_bytes().first(), t.as_bytes().last()),
         (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']'))
     )
+}
+
+/// Where the text of one JSON level (a string literal's content, decoded) lies in the text around
+/// it, so offsets can be mapped back to the value the scan began with.
+pub(crate) struct Origin<'o> {
+    parent: Option<&'o Origin<'o>>,
+    /// The enclosing text.
+    outer: &'o str,
+    /// The literal's content (between its quotes) in `outer`.
+    inner: (usize, usize),
+    escaped: bool,
+}
+
+impl Origin<'_> {
+    /// Maps `start..end` of the innermost level's text to the outermost text.
+    fn map(mut cur: Option<&Origin<'_>>, start: usize, end: usize) -> (usize, usize) {
+        let (mut s, mut e) = (start, end);
+        while let Some(c) = cur {
+            if c.escaped {
+                let raw = &c.outer.as_bytes()[c.inner.0..c.inner.1];
+                s = raw_offset(raw, s, false);
+                e = raw_offset(raw, e, true);
+            }
+            s = (s + c.inner.0).min(c.inner.1);
+            e = (e + c.inner.0).min(c.inner.1);
+            cur = c.parent;
+        }
+        (s, e)
+    }
+}
+
+/// The offset in `raw` (a JSON string literal's content, escapes and all) of byte `decoded` of
+/// its decoded text. An offset inside what one escape decodes to is rounded down to the escape's
+/// start, or up to its end when `up`.
+pub(crate) fn raw_offset(raw: &[u8], decoded: usize, up: bool) -> usize {
+    let hex4 = |i: usize| -> Option<u32> {
+        let h = raw.get(i..i + 4)?;
+        u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+    };
+    let (mut i, mut dec) = (0, 0);
+    while i < raw.len() && dec < decoded {
+        // One unit: raw bytes and the decoded bytes they make.
+        let (r, n) = if raw[i] != b'\\' {
+            (1, 1)
+        } else if raw.get(i + 1) == Some(&b'u') {
+            match hex4(i + 2) {
+                Some(0xD800..=0xDBFF)
+                    if raw.get(i + 6..i + 8) == Some(b"\\u")
+                        && hex4(i + 8).is_some_and(|lo| (0xDC00..=0xDFFF).contains(&lo)) =>
+                {
+                    (12, 4)
+                }
+                Some(cp) => (6, char::from_u32(cp).map_or(3, char::len_utf8)),
+                None => (2, 1),
+            }
+        } else {
+            (2, 1)
+        };
+        if dec + n > decoded {
+            return if up { (i + r).min(raw.len()) } else { i };
+        }
+        i += r;
+        dec += n;
+    }
+    i
 }
 
 /// Path segments of one JSON level and of the levels around it (for messages).
@@ -315,6 +388,7 @@ struct JsonLevel<'e, 'p, 's> {
     depth: u8,
     base: KeyClass,
     parent: Option<&'p PathCx<'p>>,
+    origin: Option<&'p Origin<'p>>,
     frames: Vec<Frame>,
     /// Frames popped, kept for their key buffers.
     pool: Vec<Frame>,
@@ -398,7 +472,19 @@ impl Visit for JsonLevel<'_, '_, '_> {
             parent: self.parent,
             frames: &self.frames,
         };
-        if let Some(new) = engine.plain(&key, KeyClass::NONE, Some(&path), &mut *self.sink) {
+        let origin = Origin {
+            parent: self.origin,
+            outer: self.text,
+            inner: (lit.start + 1, lit.end - 1),
+            escaped: lit.escaped,
+        };
+        if let Some(new) = engine.plain(
+            &key,
+            KeyClass::NONE,
+            Some(&path),
+            Some(&origin),
+            &mut *self.sink,
+        ) {
             let lit_text = serde_json::to_string(&new).unwrap_or_default();
             self.replace(lit.start, lit.end, &lit_text);
         }
@@ -411,10 +497,20 @@ impl Visit for JsonLevel<'_, '_, '_> {
             parent: self.parent,
             frames: &self.frames,
         };
-        if let Some(new) =
-            self.engine
-                .level(&leaf, class, self.depth + 1, Some(&path), &mut *self.sink)
-        {
+        let origin = Origin {
+            parent: self.origin,
+            outer: self.text,
+            inner: (lit.start + 1, lit.end - 1),
+            escaped: lit.escaped,
+        };
+        if let Some(new) = self.engine.level(
+            &leaf,
+            class,
+            self.depth + 1,
+            Some(&path),
+            Some(&origin),
+            &mut *self.sink,
+        ) {
             let lit_text = serde_json::to_string(&new).unwrap_or_default();
             self.replace(lit.start, lit.end, &lit_text);
         }
@@ -437,6 +533,7 @@ impl Visit for JsonLevel<'_, '_, '_> {
                 matched: &self.text[start..end],
                 offset: 0,
                 json_path: Some(path.format()),
+                range: Origin::map(self.origin, start, end),
             };
             if let Some(new) = self.sink.hit(&hit) {
                 let lit_text = serde_json::to_string(&new).unwrap_or_default();
@@ -527,5 +624,40 @@ mod tests {
         assert!(Glob::new("app.*.secret*").matches("app.db.secret_value"));
         assert!(!Glob::new("app.*").matches("application"));
         assert!(Glob::new("*").matches(""));
+    }
+
+    #[test]
+    fn raw_offsets_skip_escapes() {
+        // Decoded "a\nb€c😀d" from raw `a\nb\u20acc\ud83d\ude00d`.
+        let raw = br"a\nb\u20acc\ud83d\ude00d";
+        assert_eq!(raw_offset(raw, 0, false), 0);
+        assert_eq!(raw_offset(raw, 1, false), 1);
+        assert_eq!(raw_offset(raw, 2, false), 3); // after "\n"
+        assert_eq!(raw_offset(raw, 3, false), 4); // the € escape starts
+        assert_eq!(raw_offset(raw, 4, false), 4); // inside € rounds down …
+        assert_eq!(raw_offset(raw, 4, true), 10); // … or up
+        assert_eq!(raw_offset(raw, 6, false), 10); // "c"
+        assert_eq!(raw_offset(raw, 7, false), 11); // the surrogate pair
+        assert_eq!(raw_offset(raw, 11, false), 23); // "d"
+        assert_eq!(raw_offset(raw, 12, false), 24);
+        assert_eq!(raw_offset(raw, 99, false), 24);
+    }
+
+    #[test]
+    fn hits_carry_their_range_in_the_value() {
+        struct Ranges(Vec<(usize, usize)>);
+        impl Sink for Ranges {
+            fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
+                self.0.push(h.range);
+                None
+            }
+        }
+        let inner = r#"{"q":"mail jo.x@acme-corp.io"}"#;
+        let text = serde_json::json!({"a": "é", "args": inner}).to_string();
+        let mut r = Ranges(Vec::new());
+        Engine::default().process(&text, KeyClass::NONE, &mut r);
+        assert_eq!(r.0.len(), 1);
+        let (s, e) = r.0[0];
+        assert_eq!(&text[s..e], "jo.x@acme-corp.io");
     }
 }

@@ -205,6 +205,8 @@ pub enum Place {
     EventName(u32),
     /// The service name of the span's resource.
     ServiceName,
+    /// An import warning's message (it belongs to no span; the index is the set's warning's).
+    ImportWarning(u32),
 }
 
 impl Place {
@@ -220,6 +222,7 @@ impl Place {
             Place::StatusMessage => "status message".into(),
             Place::EventName(i) => format!("event {i} name"),
             Place::ServiceName => "service name".into(),
+            Place::ImportWarning(i) => format!("import warning {i}"),
         }
     }
 }

@@ -200,6 +200,7 @@ fn scan_attrs(set: &TraceSet, engine: &Engine, range: Range32, finder: &mut Find
                 matched: &digits,
                 offset: 0,
                 json_path: None,
+                range: (0, digits.len()),
             });
         }
     });
