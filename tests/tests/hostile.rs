@@ -600,3 +600,96 @@ fn the_cli_exits_0_or_2_on_hostile_files() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The value-size, attribute-count and depth limits hold for every format, not only OTLP JSON:
+/// the builder applies them to what any importer adds.
+#[test]
+fn limits_hold_in_every_format() {
+    let long = "v".repeat(3000);
+    let tight = Limits {
+        max_value_bytes: 1000,
+        max_attrs_per_span: 10,
+        max_value_depth: 3,
+        ..Limits::default()
+    };
+    let jaeger_tags: Vec<String> = (0..40)
+        .map(|i| format!(r#"{{"key":"k{i}","type":"string","value":"{long}"}}"#))
+        .collect();
+    let jaeger = format!(
+        r#"{{"data":[{{"traceID":"0af7651916cd43dd8448eb211c80319c","spans":[{{"traceID":"0af7651916cd43dd8448eb211c80319c","spanID":"a000000000000001","operationName":"op","startTime":1000,"duration":5,"tags":[{}],"processID":"p1"}}],"processes":{{"p1":{{"serviceName":"svc","tags":[]}}}}}}]}}"#,
+        jaeger_tags.join(",")
+    );
+    let zipkin_tags: Vec<String> = (0..40).map(|i| format!(r#""k{i}":"{long}""#)).collect();
+    let zipkin = format!(
+        r#"[{{"traceId":"0af7651916cd43dd8448eb211c80319c","id":"a000000000000001","name":"op","timestamp":1000,"duration":5,"localEndpoint":{{"serviceName":"svc"}},"tags":{{{}}}}}]"#,
+        zipkin_tags.join(",")
+    );
+    // OTLP protobuf, written from a JSON set loaded whole: 40 long strings and a deep list.
+    let mut nested = r#"{"stringValue":"leaf"}"#.to_owned();
+    for _ in 0..8 {
+        nested = format!(r#"{{"kvlistValue":{{"values":[{{"key":"in","value":{nested}}}]}}}}"#);
+    }
+    let mut otlp_attrs: Vec<String> = (0..40)
+        .map(|i| format!(r#"{{"key":"k{i}","value":{{"stringValue":"{long}"}}}}"#))
+        .collect();
+    otlp_attrs.insert(0, format!(r#"{{"key":"deep","value":{nested}}}"#));
+    let json = doc(&span(
+        "a000000000000001",
+        "",
+        &format!(r#","attributes":[{}]"#, otlp_attrs.join(",")),
+    ));
+    let whole = load("whole.json", json.into_bytes()).expect("loads");
+    assert_eq!(whole.span(loupe_core::SpanIx(0)).attrs().len(), 41);
+    let proto = loupe_core::export::otlp_proto::encode(&whole);
+
+    for (name, bytes) in [
+        ("jaeger.json", jaeger.into_bytes()),
+        ("zipkin.json", zipkin.into_bytes()),
+        ("otlp.pb", proto),
+    ] {
+        // Default limits keep everything.
+        let set = load(name, bytes.clone()).expect("loads");
+        assert!(
+            !has_warning(&set, WarningCode::Limit),
+            "{name}: {:?}",
+            set.warnings()
+        );
+        let span = set.span(loupe_core::SpanIx(0));
+        assert!(span.attrs().len() >= 40, "{name}");
+        assert_eq!(
+            set.value_str(span.attr("k5").expect("k5"))
+                .expect("str")
+                .len(),
+            3000
+        );
+        // Tight limits cut, and say so.
+        let set = load_with(name, bytes, tight).expect("loads");
+        assert!(
+            has_warning(&set, WarningCode::Limit),
+            "{name}: {:?}",
+            set.warnings()
+        );
+        let span = set.span(loupe_core::SpanIx(0));
+        assert!(
+            span.attrs().len() <= 10,
+            "{name}: {} attributes",
+            span.attrs().len()
+        );
+        for a in span.attrs() {
+            if let Some(s) = set.value_str(a.value) {
+                assert!(s.len() <= 1000, "{name}: a value of {} bytes", s.len());
+            }
+        }
+        if name == "otlp.pb" {
+            // The deep list is cut below the third level.
+            let mut v = span.attr("deep").expect("deep");
+            let mut levels = 0;
+            while let loupe_core::Value::KvList(r) = v {
+                levels += 1;
+                v = set.attrs(r)[0].value;
+            }
+            assert_eq!(levels, 3);
+            assert_eq!(v, loupe_core::Value::Empty);
+        }
+    }
+}

@@ -57,7 +57,11 @@ impl Target {
 
 /// Runs `loupe convert`; returns whether every input loaded (exit code 2 otherwise).
 /// Writes nothing when no input could be read at all.
-pub fn run(args: &ConvertArgs, stdout: &mut impl Write) -> anyhow::Result<bool> {
+pub fn run(
+    args: &ConvertArgs,
+    limits: loupe_core::Limits,
+    stdout: &mut impl Write,
+) -> anyhow::Result<bool> {
     let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
     if to_stdout && args.to.is_binary() && std::io::stdout().is_terminal() {
         anyhow::bail!(
@@ -66,7 +70,7 @@ pub fn run(args: &ConvertArgs, stdout: &mut impl Write) -> anyhow::Result<bool> 
             args.to.name()
         );
     }
-    let (set, all_ok) = crate::load(&args.files);
+    let (set, all_ok) = crate::load(&args.files, limits);
     if set.sources().is_empty() {
         anyhow::bail!("no input could be read, so nothing was written");
     }

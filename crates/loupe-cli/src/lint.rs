@@ -39,9 +39,13 @@ pub struct LintArgs {
 }
 
 /// Runs the checks and prints one line per broken threshold.
-pub fn run(args: &LintArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+pub fn run(
+    args: &LintArgs,
+    limits: loupe_core::Limits,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
     let opts = options(args.prices.as_deref())?;
-    let (set, loaded) = load(&args.files);
+    let (set, loaded) = load(&args.files, limits);
     let analysis = Analysis::run(&set, &opts);
     let threshold = match args.fail_on {
         FailOn::Warning => Severity::Warning,

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use loupe_core::analysis::pricing::{PriceTable, Prices};
 use loupe_core::analysis::{Analysis, Options};
 use loupe_core::report::AnalysisReport;
-use loupe_core::{Loader, TraceSet};
+use loupe_core::{Limits, Loader, TraceSet};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -23,6 +23,43 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Limits that protect against hostile or oversized files (any subcommand takes them).
+#[derive(clap::Args, Debug)]
+struct LimitArgs {
+    /// Largest file read, in bytes (default 8 GiB); a larger one is an error.
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_file_bytes: Option<usize>,
+    /// Largest size a gzip file may inflate to, in bytes (default 8 GiB).
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_decompressed_bytes: Option<usize>,
+    /// Longest string value kept, in bytes (default 16 MiB); longer ones are cut, with a warning.
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_value_bytes: Option<usize>,
+    /// Most attributes kept in one list, or items in one array (default 100,000).
+    #[arg(long, global = true, value_name = "N")]
+    max_attrs_per_span: Option<usize>,
+    /// Deepest nesting of arrays and key-value lists in one value (default 16).
+    #[arg(long, global = true, value_name = "N")]
+    max_value_depth: Option<usize>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        let d = Limits::default();
+        Limits {
+            max_file_bytes: self.max_file_bytes.unwrap_or(d.max_file_bytes),
+            max_decompressed_bytes: self
+                .max_decompressed_bytes
+                .unwrap_or(d.max_decompressed_bytes),
+            max_value_bytes: self.max_value_bytes.unwrap_or(d.max_value_bytes),
+            max_attrs_per_span: self.max_attrs_per_span.unwrap_or(d.max_attrs_per_span),
+            max_value_depth: self.max_value_depth.unwrap_or(d.max_value_depth),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,8 +132,8 @@ fn options(prices: Option<&str>) -> anyhow::Result<Options> {
 }
 
 /// Loads every file; reports each that cannot be read on stderr. Returns the set and whether all loaded.
-fn load(files: &[String]) -> (TraceSet, bool) {
-    let mut loader = Loader::new();
+fn load(files: &[String], limits: Limits) -> (TraceSet, bool) {
+    let mut loader = Loader::with_limits(limits);
     let mut all_ok = true;
     for path in files {
         let bytes = match read_input(path) {
@@ -129,6 +166,7 @@ fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let limits = cli.limits.limits();
     let all_ok = match cli.command {
         Command::Analyze {
             json,
@@ -137,7 +175,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             files,
         } => {
             let opts = options(prices.as_deref())?;
-            let (set, ok) = load(&files);
+            let (set, ok) = load(&files, limits);
             let analysis = Analysis::run(&set, &opts);
             if json {
                 let report = AnalysisReport::build(&set, &analysis);
@@ -149,7 +187,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ok
         }
         Command::Lint(args) => {
-            let code = lint::run(&args, &mut out)?;
+            let code = lint::run(&args, limits, &mut out)?;
             out.flush()?;
             return Ok(code);
         }
@@ -158,12 +196,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_children,
             files,
         } => {
-            let (set, ok) = load(&files);
+            let (set, ok) = load(&files, limits);
             render::trees(&mut out, &set, max_lines, max_children)?;
             ok
         }
-        Command::Convert(args) => convert::run(&args, &mut out)?,
-        Command::Redact(args) => redact::run(&args, &mut out)?,
+        Command::Convert(args) => convert::run(&args, limits, &mut out)?,
+        Command::Redact(args) => redact::run(&args, limits, &mut out)?,
     };
     out.flush()?;
     Ok(if all_ok {

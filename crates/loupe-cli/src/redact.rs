@@ -45,7 +45,11 @@ fn hash_key() -> anyhow::Result<[u8; 32]> {
 }
 
 /// Runs `loupe redact`; returns whether every input loaded (exit code 2 otherwise).
-pub fn run(args: &RedactArgs, stdout: &mut impl Write) -> anyhow::Result<bool> {
+pub fn run(
+    args: &RedactArgs,
+    limits: loupe_core::Limits,
+    stdout: &mut impl Write,
+) -> anyhow::Result<bool> {
     let policy = match &args.policy {
         None => Policy::default(),
         Some(path) => {
@@ -58,7 +62,7 @@ pub fn run(args: &RedactArgs, stdout: &mut impl Write) -> anyhow::Result<bool> {
     if to_stdout && args.to == Target::OtlpProto {
         anyhow::bail!("otlp-proto is binary: write it to a file with `-o FILE`");
     }
-    let (set, all_ok) = crate::load(&args.files);
+    let (set, all_ok) = crate::load(&args.files, limits);
     if set.sources().is_empty() {
         anyhow::bail!("no input could be read, so nothing was written");
     }

@@ -356,3 +356,31 @@ fn a_200k_span_file_gives_exact_counts_roots_and_durations() {
     );
     std::fs::remove_file(&path).ok();
 }
+
+#[test]
+fn limits_are_set_on_the_command_line() {
+    let file = fixture("zipkin/valid/sdk-python-agent.json");
+    let codes = |out: &Output| -> Vec<String> {
+        json(out)["files"][0]["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .map(|w| w["code"].as_str().expect("code").to_owned())
+            .collect()
+    };
+    let plain = loupe(&["analyze", "--json", &file]);
+    assert!(!codes(&plain).contains(&"limit".to_owned()));
+    // The options go before or after the subcommand.
+    let cut = loupe(&["--max-value-bytes", "40", "analyze", "--json", &file]);
+    assert!(
+        codes(&cut).contains(&"limit".to_owned()),
+        "{:?}",
+        codes(&cut)
+    );
+    let few = loupe(&["tree", "--max-attrs-per-span", "2", &file]);
+    assert!(few.status.success());
+    let small = loupe(&["analyze", "--max-file-bytes", "100", &file]);
+    assert_eq!(small.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&small.stderr);
+    assert!(stderr.contains("over the limit of 100 bytes"), "{stderr}");
+}

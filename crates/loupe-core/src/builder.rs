@@ -1,6 +1,7 @@
 //! The builder importers write into. [`Builder::finish`] links the tree and returns a [`TraceSet`].
 
 use crate::id::{SpanId, TraceId};
+use crate::import::Limits;
 use crate::intern::Sym;
 use crate::model::{
     Attr, Event, Link, Origin, Range32, Resource, ResourceIx, Scope, ScopeIx, Source, SourceId,
@@ -110,6 +111,8 @@ pub struct Builder {
     value_scratch: Vec<Value>,
     event_scratch: Vec<Event>,
     link_scratch: Vec<Link>,
+    /// Limits of the file being read: applied here, so every importer honours them.
+    limits: Limits,
 }
 
 impl Default for Builder {
@@ -129,6 +132,7 @@ impl Default for Builder {
             value_scratch: Vec::new(),
             event_scratch: Vec::new(),
             link_scratch: Vec::new(),
+            limits: Limits::default(),
         }
     }
 }
@@ -168,6 +172,7 @@ impl Builder {
             value_scratch: Vec::new(),
             event_scratch: Vec::new(),
             link_scratch: Vec::new(),
+            limits: Limits::default(),
         }
     }
 
@@ -254,6 +259,16 @@ impl Builder {
         self.set.strings.resolve(sym)
     }
 
+    /// Sets the limits applied to what the importers add from now on.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Records a warning about the current file.
     pub fn warn(&mut self, code: WarningCode, message: impl FnOnce() -> String) {
         self.warnings.push(Some(self.current), code, message);
@@ -295,13 +310,32 @@ impl Builder {
         id
     }
 
-    /// A string value: interned when short, stored as a text when long.
+    /// A string value: interned when short, stored as a text when long, cut (at a character
+    /// boundary, with a `limit` warning) when over `max_value_bytes`.
     pub fn string_value(&mut self, s: &str) -> Value {
+        let s = self.capped(s);
         if s.len() < INLINE_STRING_MAX {
             Value::Str(self.intern(s))
         } else {
             Value::Text(self.text_owned(s.as_bytes().into(), TextEncoding::Utf8))
         }
+    }
+
+    /// `s`, or its first `max_value_bytes` (at a character boundary) with a `limit` warning.
+    pub(crate) fn capped<'s>(&mut self, s: &'s str) -> &'s str {
+        let max = self.limits.max_value_bytes;
+        if s.len() <= max {
+            return s;
+        }
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let len = s.len();
+        self.warn(WarningCode::Limit, || {
+            format!("a string value of {len} bytes is over the limit of {max} bytes (max_value_bytes); its first {cut} bytes were kept")
+        });
+        &s[..cut]
     }
 
     /// Start of a list of attributes being collected (lists may nest).
@@ -315,7 +349,16 @@ impl Builder {
     }
 
     /// Stores the attributes pushed since `mark` contiguously and returns their range.
+    /// A list longer than `max_attrs_per_span` keeps its first ones, with a `limit` warning.
     pub fn commit_attrs(&mut self, mark: usize) -> Range32 {
+        let max = self.limits.max_attrs_per_span;
+        if self.attr_scratch.len() - mark > max {
+            let n = self.attr_scratch.len() - mark;
+            self.attr_scratch.truncate(mark + max);
+            self.warn(WarningCode::Limit, || {
+                format!("a list of {n} attributes is over the limit of {max} (max_attrs_per_span); the first {max} were kept")
+            });
+        }
         let start = self.set.attrs.len() as u32;
         self.set.attrs.extend(self.attr_scratch.drain(mark..));
         Range32 {
@@ -335,7 +378,16 @@ impl Builder {
     }
 
     /// Stores the items pushed since `mark` and returns their range.
+    /// An array longer than `max_attrs_per_span` keeps its first items, with a `limit` warning.
     pub fn commit_values(&mut self, mark: usize) -> Range32 {
+        let max = self.limits.max_attrs_per_span;
+        if self.value_scratch.len() - mark > max {
+            let n = self.value_scratch.len() - mark;
+            self.value_scratch.truncate(mark + max);
+            self.warn(WarningCode::Limit, || {
+                format!("an array of {n} items is over the limit of {max} (max_attrs_per_span); the first {max} were kept")
+            });
+        }
         let start = self.set.array_values.len() as u32;
         self.set
             .array_values

@@ -235,7 +235,18 @@ fn text_value(b: &mut Builder, input: Span0, raw: &RawValue, bytes: bool) -> Val
         // The usual case: the string stays where it is in the input, as a JSON literal whose
         // escapes (if any) are decoded when it is read. Not scanning it here saves a pass over
         // most of the input's bytes.
-        (Some(off), false) => b.source_str(off, inner.len(), true),
+        (Some(off), false) if inner.len() <= b.limits().max_value_bytes => {
+            b.source_str(off, inner.len(), true)
+        }
+        // Over `max_value_bytes`: cut at a character boundary (the builder warns).
+        (Some(off), false) => {
+            let decoded = decode_json_string(inner.as_bytes());
+            let kept = b.capped(&decoded).len();
+            match decoded {
+                Cow::Borrowed(_) => b.source_str(off, kept, false),
+                Cow::Owned(_) => b.string_value(&decoded[..kept]),
+            }
+        }
         (Some(off), true) => {
             Value::Bytes(b.text_in_source(off, inner.len(), TextEncoding::Base64Json))
         }
@@ -699,9 +710,6 @@ pub(crate) fn each_json_line<'a>(
     }
 }
 
-/// Deepest nesting of arrays and objects turned into attribute values; deeper ones stay JSON text.
-const MAX_VALUE_DEPTH: u32 = 32;
-
 /// Any JSON value as an attribute value: strings (long ones left in the input), numbers, booleans,
 /// arrays, objects as key-value lists, `null` as empty. Integers beyond i64 keep their digits as a
 /// string, so they are never rounded.
@@ -713,7 +721,10 @@ fn json_value_at(b: &mut Builder, input: Span0, raw: &RawValue, depth: u32) -> V
     let text = raw.get();
     match text.as_bytes().first() {
         Some(b'"') => string_value(b, input, raw),
-        Some(b'[' | b'{') if depth >= MAX_VALUE_DEPTH => json_text_value(b, input, raw),
+        // Deeper than `max_value_depth`, arrays and objects stay JSON text.
+        Some(b'[' | b'{') if depth as usize >= b.limits().max_value_depth => {
+            json_text_value(b, input, raw)
+        }
         Some(b'[') => {
             let items = raw_items(raw).unwrap_or_default();
             let mark = b.value_mark();

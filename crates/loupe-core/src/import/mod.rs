@@ -56,7 +56,8 @@ pub fn importers() -> &'static [&'static dyn Importer] {
 }
 
 /// Size limits that protect the tab and the process from hostile files. The first two reject a
-/// file; the others keep what fits and say what was cut in a `limit` warning. JSON itself nests at
+/// file; the others keep what fits and say what was cut in a `limit` warning. Every importer
+/// honours them: the builder applies them to what is added. JSON itself nests at
 /// most 128 levels (serde_json's recursion limit; deeper input is a syntax error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -67,7 +68,7 @@ pub struct Limits {
     /// Longest string value kept, in bytes: a longer one is cut (at a character boundary).
     pub max_value_bytes: usize,
     /// Most attributes kept in one list (a span's, an event's, a link's, a resource's, a scope's
-    /// or one key-value list); the rest are skipped.
+    /// or one key-value list), and most items kept in one array; the rest are skipped.
     pub max_attrs_per_span: usize,
     /// Deepest nesting of arrays and key-value lists in one attribute value; a deeper list is
     /// replaced by an empty value.
@@ -157,6 +158,7 @@ impl Loader {
                 tried,
             });
         };
+        self.builder.set_limits(self.limits);
         let cp = self.builder.checkpoint();
         let source = self
             .builder

@@ -131,6 +131,7 @@ impl Importer for OtlpProto {
                 cursor: body_at,
                 end: body_at + body.len(),
                 searching: true,
+                depth: 0,
             };
             ctx.resource_spans(rs, at);
         }
@@ -240,6 +241,8 @@ struct Ctx<'c> {
     end: usize,
     /// False once a span id was not found, so a strange file cannot make the search quadratic.
     searching: bool,
+    /// Nesting of the array or key-value list being read (bounded by `max_value_depth`).
+    depth: usize,
 }
 
 impl Ctx<'_> {
@@ -470,11 +473,14 @@ impl Ctx<'_> {
         self.b.commit_attrs(mark)
     }
 
-    /// An AnyValue. Nesting is bounded by prost's recursion limit (100 messages).
+    /// An AnyValue. Nesting is bounded by prost's recursion limit (100 messages) and by
+    /// `max_value_depth`; strings and bytes by `max_value_bytes` (the builder cuts strings).
     fn value(&mut self, v: Option<AnyValue>) -> Value {
         match v.and_then(|v| v.value) {
             None => Value::Empty,
-            Some(any_value::Value::StringValue(s)) => {
+            Some(any_value::Value::StringValue(mut s)) => {
+                let keep = self.b.capped(&s).len();
+                s.truncate(keep);
                 if s.len() < INLINE_STRING_MAX {
                     Value::Str(self.b.intern(&s))
                 } else {
@@ -487,19 +493,45 @@ impl Ctx<'_> {
             Some(any_value::Value::BoolValue(b)) => Value::Bool(b),
             Some(any_value::Value::IntValue(i)) => Value::Int(i),
             Some(any_value::Value::DoubleValue(d)) => Value::Double(d),
-            Some(any_value::Value::BytesValue(bytes)) => Value::Bytes(
-                self.b
-                    .text_owned(bytes.into_boxed_slice(), TextEncoding::RawBytes),
-            ),
+            Some(any_value::Value::BytesValue(bytes)) => {
+                let max = self.b.limits().max_value_bytes;
+                if bytes.len() > max {
+                    let len = bytes.len();
+                    self.b.warn(WarningCode::Limit, || {
+                        format!("a bytes value of {len} bytes is over the limit of {max} bytes (max_value_bytes); it was left out")
+                    });
+                    return Value::Empty;
+                }
+                Value::Bytes(
+                    self.b
+                        .text_owned(bytes.into_boxed_slice(), TextEncoding::RawBytes),
+                )
+            }
+            Some(any_value::Value::ArrayValue(_) | any_value::Value::KvlistValue(_))
+                if self.depth >= self.b.limits().max_value_depth =>
+            {
+                let max = self.b.limits().max_value_depth;
+                self.b.warn(WarningCode::Limit, || {
+                    format!("an attribute value nests arrays or key-value lists deeper than {max} levels (max_value_depth); the deeper part was left out")
+                });
+                Value::Empty
+            }
             Some(any_value::Value::ArrayValue(a)) => {
+                self.depth += 1;
                 let mark = self.b.value_mark();
                 for item in a.values {
                     let v = self.value(Some(item));
                     self.b.push_value(v);
                 }
+                self.depth -= 1;
                 Value::Array(self.b.commit_values(mark))
             }
-            Some(any_value::Value::KvlistValue(kv)) => Value::KvList(self.attrs(kv.values)),
+            Some(any_value::Value::KvlistValue(kv)) => {
+                self.depth += 1;
+                let list = self.attrs(kv.values);
+                self.depth -= 1;
+                Value::KvList(list)
+            }
             Some(any_value::Value::StringValueStrindex(i)) => {
                 self.b.warn(WarningCode::BadValue, || {
                     format!(
