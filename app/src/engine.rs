@@ -205,7 +205,29 @@ impl Engine {
                 None => err(format!("there is no trace {trace}")),
             },
             Request::Locate { trace_id, span_id } => self.locate(&trace_id, span_id.as_deref()),
+            Request::RedactPlan { settings } => match self.set() {
+                Some(set) => match crate::redaction::preview(set, &settings) {
+                    Ok(p) => Response::RedactPlan(Box::new(p)),
+                    Err(e) => err(e),
+                },
+                None => err("no trace is open yet"),
+            },
+            Request::RedactExport { .. } => {
+                err("an export is answered with its bytes, by `Engine::export_redacted`")
+            }
         }
+    }
+
+    /// Writes the open set redacted (see [`crate::redaction::export`]): the file's bytes and what
+    /// was done.
+    pub fn export_redacted(
+        &self,
+        settings: &RedactSettings,
+        format: &str,
+    ) -> Result<(Vec<u8>, RedactedFile), String> {
+        let set = self.set().ok_or("no trace is open yet")?;
+        let name = set.sources().first().map_or("traces", |s| s.name.as_str());
+        crate::redaction::export(set, settings, format, name)
     }
 
     /// The files and traces open.

@@ -3,6 +3,7 @@
 //! - [`protocol`]: the messages between the UI and the engine.
 //! - [`engine`]: the worker's side: it owns the `TraceSet` and its `Analysis` and answers requests.
 //! - [`query`]: the filter language of the span tree.
+//! - [`redaction`]: the redaction preview and export of "Redact & export".
 //!
 //! On wasm32 only: the Leptos UI, the worker entry point and the JS API (`mount`, `open_files`,
 //! `open_bytes`). Natively the crate is just the engine, so the workspace's native builds and
@@ -11,6 +12,7 @@
 pub mod engine;
 pub mod protocol;
 pub mod query;
+pub mod redaction;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

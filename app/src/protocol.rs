@@ -79,6 +79,19 @@ pub enum Request {
         /// Span id as displayed.
         span_id: Option<String>,
     },
+    /// What a redaction with these settings would change. Answered with [`Response::RedactPlan`].
+    RedactPlan {
+        /// Detectors, rules and actions.
+        settings: RedactSettings,
+    },
+    /// Writes the redacted set. Answered with [`Response::Redacted`]; the file's bytes travel
+    /// beside the message.
+    RedactExport {
+        /// Detectors, rules and actions.
+        settings: RedactSettings,
+        /// `otlp-json` or `otlp-proto`.
+        format: String,
+    },
 }
 
 /// A response of the engine.
@@ -109,6 +122,145 @@ pub enum Response {
         /// Why.
         message: String,
     },
+    /// What a redaction would change.
+    RedactPlan(Box<RedactPreview>),
+    /// The redacted file was written (its bytes come beside this message).
+    Redacted(RedactedFile),
+    /// The engine stopped while answering (it ran out of memory or failed) and was restarted
+    /// empty; the UI reopens the files that were open.
+    Crashed {
+        /// What happened and what to do, naming the file being read.
+        message: String,
+    },
+}
+
+/// The redaction settings of the viewer (turned into a `loupe-core` policy by the engine).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactSettings {
+    /// What to do with a match: `mask`, `hash` or `drop`.
+    pub action: String,
+    /// The hash key, as hex (fresh random bytes each time the view opens).
+    pub key: String,
+    /// Detectors turned off, by id.
+    pub off: Vec<String>,
+    /// Custom rules.
+    pub rules: Vec<CustomRule>,
+    /// Actions for single detectors or rules, by id.
+    pub actions: BTreeMap<String, String>,
+}
+
+/// A custom redaction rule: a pattern for values, key patterns for whole values, or both.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomRule {
+    /// Its id (appears as `[REDACTED:<id>]`).
+    pub id: String,
+    /// A regular expression (`regex-lite` syntax).
+    pub pattern: Option<String>,
+    /// Key patterns (`*` wildcards).
+    pub keys: Vec<String>,
+}
+
+/// What a redaction would change: counts of everything, the first items in place.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactPreview {
+    /// Matches in all.
+    pub matches: u64,
+    /// Values that change.
+    pub values_changed: u64,
+    /// Attributes dropped by a `drop` action.
+    pub attributes_dropped: u64,
+    /// Spans in the output.
+    pub spans: u64,
+    /// Items listed (the first ones of each group; the counts cover all).
+    pub shown: u32,
+    /// Matches by rule.
+    pub groups: Vec<RedactGroup>,
+    /// Every built-in detector, whether it is on, and its matches.
+    pub detectors: Vec<DetectorEntry>,
+    /// The settings as a policy file (JSON) for `loupe redact --policy`.
+    pub policy: String,
+}
+
+/// The matches of one rule.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactGroup {
+    /// The kind (`custom` for custom rules).
+    pub kind: String,
+    /// The detector or rule id.
+    pub rule: String,
+    /// Words for the kind.
+    pub describe: String,
+    /// `mask`, `hash` or `drop`.
+    pub action: String,
+    /// Whether it is a custom rule.
+    pub custom: bool,
+    /// Matches in all.
+    pub count: u64,
+    /// The first ones.
+    pub items: Vec<RedactItem>,
+}
+
+/// One match, shown in its value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactItem {
+    /// Span index (`None` for an import warning).
+    pub span: Option<u32>,
+    /// Trace index.
+    pub trace: Option<u32>,
+    /// The span's name.
+    pub span_name: String,
+    /// Where in the span (`attribute`, `event 1 attribute`, `span name`, …).
+    pub place: String,
+    /// The attribute key.
+    pub key: String,
+    /// Inside JSON held in the value: the path of the string holding the match.
+    pub json_path: Option<String>,
+    /// The value before the match (up to some context).
+    pub before: String,
+    /// The matched text.
+    pub matched: String,
+    /// The value after the match (up to some context).
+    pub after: String,
+    /// Whether the value goes on before `before`.
+    pub cut_before: bool,
+    /// Whether it goes on after `after`.
+    pub cut_after: bool,
+    /// The value's length in bytes.
+    pub value_bytes: u64,
+    /// What the match becomes.
+    pub replacement: String,
+}
+
+/// A built-in detector.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DetectorEntry {
+    /// Its id.
+    pub id: String,
+    /// What it finds.
+    pub describe: String,
+    /// Whether it is on.
+    pub enabled: bool,
+    /// Its matches with these settings.
+    pub count: u64,
+}
+
+/// A redacted file, written.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactedFile {
+    /// A file name for it.
+    pub name: String,
+    /// A file name for the manifest.
+    pub manifest_name: String,
+    /// `otlp-json` or `otlp-proto`.
+    pub format: String,
+    /// The manifest (`loupe.redaction/1`, counts only), as JSON.
+    pub manifest: String,
+    /// One line per rule, for people.
+    pub summary: String,
+    /// Matches redacted.
+    pub matches: u64,
+    /// Spans written.
+    pub spans: u64,
 }
 
 /// A message the worker sends unasked while it loads.

@@ -1,0 +1,381 @@
+//! The engine's side of "Redact & export": turns the viewer's redaction settings into a
+//! `loupe-core` [`Policy`], shows the core's [`redact::plan`] (every value that will change, with
+//! the matched range) in a shape the UI reads, and writes the redacted set. The plan and the
+//! export both come from the core with the same policy and key, so they cannot disagree.
+
+use crate::protocol::{
+    DetectorEntry, RedactGroup, RedactItem, RedactPreview, RedactSettings, RedactedFile,
+};
+use loupe_core::model::TraceSet;
+use loupe_core::redact::{self, Action, Planned, Policy};
+use loupe_core::secrets::{Kind, Place};
+use std::collections::BTreeMap;
+
+/// Items shown in all, at most; the counts always cover everything.
+pub const MAX_ITEMS: usize = 500;
+/// Items shown per rule, at most.
+pub const MAX_ITEMS_PER_RULE: usize = 100;
+/// Bytes of context shown on each side of a match in a long value.
+pub const CONTEXT_BYTES: usize = 80;
+
+/// The settings as a policy in the documented JSON shape (what `loupe redact --policy` reads).
+pub fn policy_json(s: &RedactSettings) -> String {
+    let mut doc = serde_json::Map::new();
+    doc.insert("default".into(), s.action.clone().into());
+    if !s.off.is_empty() {
+        let off: serde_json::Map<String, serde_json::Value> = s
+            .off
+            .iter()
+            .map(|d| (d.clone(), serde_json::Value::Bool(false)))
+            .collect();
+        doc.insert("detectors".into(), off.into());
+    }
+    if !s.actions.is_empty() {
+        let actions: serde_json::Map<String, serde_json::Value> = s
+            .actions
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
+        doc.insert("actions".into(), actions.into());
+    }
+    if !s.rules.is_empty() {
+        let rules: Vec<serde_json::Value> = s
+            .rules
+            .iter()
+            .map(|r| {
+                let mut m = serde_json::Map::new();
+                m.insert("id".into(), r.id.clone().into());
+                if let Some(p) = r.pattern.as_ref().filter(|p| !p.is_empty()) {
+                    m.insert("pattern".into(), p.clone().into());
+                }
+                if !r.keys.is_empty() {
+                    m.insert("keys".into(), r.keys.clone().into());
+                }
+                m.into()
+            })
+            .collect();
+        doc.insert("rules".into(), rules.into());
+    }
+    serde_json::to_string_pretty(&serde_json::Value::Object(doc)).unwrap_or_default()
+}
+
+/// The settings as a policy, or why they cannot be one (a bad pattern, an unknown action).
+pub fn policy(s: &RedactSettings) -> Result<Policy, String> {
+    Policy::parse(&policy_json(s)).map_err(|e| e.to_string())
+}
+
+/// The hash key: 32 bytes from the settings' hex, or zeros when it is missing or malformed.
+fn key(s: &RedactSettings) -> Vec<u8> {
+    let hex = s.key.as_bytes();
+    let key: Vec<u8> = hex
+        .chunks(2)
+        .filter_map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
+        .collect();
+    if key.is_empty() { vec![0; 32] } else { key }
+}
+
+/// What the redaction will do, with the first [`MAX_ITEMS`] items shown in place.
+pub fn preview(set: &TraceSet, s: &RedactSettings) -> Result<RedactPreview, String> {
+    let policy = policy(s)?;
+    let plan = redact::plan(set, &policy, &key(s));
+    let m = &plan.manifest;
+    let mut groups: Vec<RedactGroup> = Vec::new();
+    let mut index: BTreeMap<(Kind, String), usize> = BTreeMap::new();
+    let mut shown = 0usize;
+    for item in &plan.items {
+        let g = *index
+            .entry((item.kind, item.rule.clone()))
+            .or_insert_with(|| {
+                groups.push(RedactGroup {
+                    kind: item.kind.as_str().to_owned(),
+                    rule: item.rule.clone(),
+                    describe: item.kind.describe().to_owned(),
+                    action: item.action.as_str().to_owned(),
+                    custom: item.kind == Kind::Custom,
+                    count: 0,
+                    items: Vec::new(),
+                });
+                groups.len() - 1
+            });
+        let group = &mut groups[g];
+        group.count += 1;
+        if shown < MAX_ITEMS && group.items.len() < MAX_ITEMS_PER_RULE {
+            group.items.push(item_entry(set, item));
+            shown += 1;
+        }
+    }
+    // Credentials first, then personal data, then custom rules; most matches first within.
+    groups.sort_by(|a, b| {
+        let rank = |g: &RedactGroup| {
+            let k = Kind::from_name(&g.kind).unwrap_or(Kind::Custom);
+            (k == Kind::Custom, k.is_pii())
+        };
+        rank(a).cmp(&rank(b)).then(b.count.cmp(&a.count))
+    });
+    let counts: BTreeMap<&str, u64> = groups
+        .iter()
+        .filter(|g| !g.custom)
+        .map(|g| (g.kind.as_str(), g.count))
+        .collect();
+    let detectors = Kind::BUILTIN
+        .iter()
+        .map(|k| DetectorEntry {
+            id: k.as_str().to_owned(),
+            describe: k.describe().to_owned(),
+            enabled: !s.off.iter().any(|o| o == k.as_str()),
+            count: counts.get(k.as_str()).copied().unwrap_or(0),
+        })
+        .collect();
+    Ok(RedactPreview {
+        matches: m.matches,
+        values_changed: m.values_changed,
+        attributes_dropped: m.attributes_dropped,
+        spans: m.spans,
+        shown: shown as u32,
+        groups,
+        detectors,
+        policy: policy_json(s),
+    })
+}
+
+fn item_entry(set: &TraceSet, item: &Planned) -> RedactItem {
+    let value = item.value(set).unwrap_or_default();
+    let v: &str = &value;
+    let floor = |mut i: usize| {
+        i = i.min(v.len());
+        while !v.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |mut i: usize| {
+        i = i.min(v.len());
+        while !v.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let (s, e) = (
+        floor(item.range.start),
+        ceil(item.range.end.max(item.range.start)),
+    );
+    let from = floor(s.saturating_sub(CONTEXT_BYTES));
+    let to = ceil(e.saturating_add(CONTEXT_BYTES));
+    let span = item.span.map(|s| set.span(s));
+    RedactItem {
+        span: item.span.map(|s| s.0),
+        trace: item.trace.map(|t| t.0),
+        span_name: span.map(|s| s.name().to_owned()).unwrap_or_default(),
+        place: place_words(item.place),
+        key: item.key.clone(),
+        json_path: item.json_path.clone(),
+        before: v[from..s].to_owned(),
+        matched: v[s..e].to_owned(),
+        after: v[e..to].to_owned(),
+        cut_before: from > 0,
+        cut_after: to < v.len(),
+        value_bytes: v.len() as u64,
+        replacement: match (item.action, item.place) {
+            (
+                Action::Drop,
+                Place::SpanAttribute
+                | Place::EventAttribute(_)
+                | Place::LinkAttribute(_)
+                | Place::ResourceAttribute
+                | Place::ScopeAttribute,
+            ) => "(attribute dropped)".to_owned(),
+            _ => item.replacement.clone(),
+        },
+    }
+}
+
+fn place_words(p: Place) -> String {
+    match p {
+        Place::SpanAttribute => "attribute".into(),
+        Place::EventAttribute(i) => format!("event {} attribute", i + 1),
+        Place::LinkAttribute(i) => format!("link {} attribute", i + 1),
+        Place::ResourceAttribute => "resource attribute".into(),
+        Place::ScopeAttribute => "scope attribute".into(),
+        Place::SpanName => "span name".into(),
+        Place::StatusMessage => "status message".into(),
+        Place::EventName(i) => format!("event {} name", i + 1),
+        Place::ServiceName => "service name".into(),
+        Place::ImportWarning(i) => format!("import warning {}", i + 1),
+    }
+}
+
+/// Writes the redacted set: the file's bytes and what was done.
+pub fn export(
+    set: &TraceSet,
+    s: &RedactSettings,
+    format: &str,
+    name: &str,
+) -> Result<(Vec<u8>, RedactedFile), String> {
+    let policy = policy(s)?;
+    let out = redact::redact(set, &policy, &key(s));
+    let stem = name
+        .trim_end_matches(".gz")
+        .trim_end_matches(".json")
+        .trim_end_matches(".jsonl")
+        .trim_end_matches(".pb");
+    let stem = if stem.is_empty() { "traces" } else { stem };
+    let (bytes, file) = match format {
+        "otlp-json" => {
+            let mut bytes = Vec::new();
+            loupe_core::export::otlp_json::write(&out.set, &mut bytes)
+                .map_err(|e| format!("the redacted file could not be written: {e}"))?;
+            (bytes, format!("{stem}.redacted.json"))
+        }
+        "otlp-proto" => (
+            loupe_core::export::otlp_proto::encode(&out.set),
+            format!("{stem}.redacted.pb"),
+        ),
+        other => {
+            return Err(format!(
+                "unknown output format `{other}`; expected otlp-json or otlp-proto"
+            ));
+        }
+    };
+    let manifest = serde_json::to_string_pretty(&out.manifest).unwrap_or_default();
+    Ok((
+        bytes,
+        RedactedFile {
+            name: file,
+            manifest_name: format!("{stem}.redaction.json"),
+            format: format.to_owned(),
+            manifest,
+            summary: out.manifest.summary(),
+            matches: out.manifest.matches,
+            spans: out.set.span_count() as u64,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::CustomRule;
+
+    const DOC: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"agent"}}]},"scopeSpans":[{"spans":[
+      {"traceId":"0123456789abcdef0123456789abcdef","spanId":"00000000000000a1","name":"chat","startTimeUnixNano":"1","endTimeUnixNano":"9",
+       "attributes":[
+         {"key":"user.email","value":{"stringValue":"write to jane.doe@acme-corp.io today"}},
+         {"key":"prompt","value":{"stringValue":"key sk-proj-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe and EMP-123456"}}
+       ]}]}]}]}"#;
+
+    fn set() -> TraceSet {
+        loupe_core::load("t.json", DOC.as_bytes().to_vec()).expect("loads")
+    }
+
+    fn settings() -> RedactSettings {
+        RedactSettings {
+            action: "mask".into(),
+            key: "00".repeat(32),
+            ..RedactSettings::default()
+        }
+    }
+
+    #[test]
+    fn preview_marks_each_match_in_its_value() {
+        let p = preview(&set(), &settings()).expect("preview");
+        assert_eq!(p.matches, 2);
+        let kinds: Vec<&str> = p.groups.iter().map(|g| g.kind.as_str()).collect();
+        assert_eq!(kinds, ["openai_key", "email"], "credentials first");
+        let email = &p.groups[1].items[0];
+        assert_eq!(email.matched, "jane.doe@acme-corp.io");
+        assert_eq!(email.before, "write to ");
+        assert_eq!(email.after, " today");
+        assert_eq!(email.key, "user.email");
+        assert_eq!(email.span_name, "chat");
+        assert_eq!(email.replacement, "[REDACTED:email]");
+        let d = p.detectors.iter().find(|d| d.id == "email").expect("email");
+        assert!(d.enabled && d.count == 1);
+    }
+
+    #[test]
+    fn settings_turn_detectors_off_and_add_rules() {
+        let mut s = settings();
+        s.off.push("email".into());
+        s.rules.push(CustomRule {
+            id: "employee".into(),
+            pattern: Some("EMP-[0-9]{6}".into()),
+            keys: Vec::new(),
+        });
+        s.actions.insert("employee".into(), "hash".into());
+        let p = preview(&set(), &s).expect("preview");
+        let rules: Vec<(&str, &str)> = p
+            .groups
+            .iter()
+            .map(|g| (g.rule.as_str(), g.action.as_str()))
+            .collect();
+        assert_eq!(rules, [("openai_key", "mask"), ("employee", "hash")]);
+        assert!(
+            p.groups[1].items[0]
+                .replacement
+                .starts_with("[HASH:employee:")
+        );
+        assert!(
+            !p.detectors
+                .iter()
+                .find(|d| d.id == "email")
+                .expect("listed")
+                .enabled
+        );
+        s.rules[0].pattern = Some("(".into());
+        let e = preview(&set(), &s).expect_err("bad pattern");
+        assert!(e.contains("rule `employee`: bad pattern"), "{e}");
+    }
+
+    #[test]
+    fn export_writes_what_the_preview_showed() {
+        let s = settings();
+        let shown = preview(&set(), &s).expect("preview");
+        let (bytes, file) = export(&set(), &s, "otlp-json", "run.json").expect("export");
+        let text = String::from_utf8(bytes).expect("utf8");
+        assert!(
+            !text.contains("jane.doe") && !text.contains("sk-proj-"),
+            "{text}"
+        );
+        for g in &shown.groups {
+            for i in &g.items {
+                assert!(text.contains(&i.replacement), "{} in {text}", i.replacement);
+            }
+        }
+        assert_eq!(file.name, "run.redacted.json");
+        assert_eq!(file.matches, shown.matches);
+        let again = loupe_core::load("again.json", text.into_bytes()).expect("reloads");
+        assert_eq!(again.span_count(), 1);
+        let (pb, file) = export(&set(), &s, "otlp-proto", "run.json").expect("proto");
+        assert_eq!(file.name, "run.redacted.pb");
+        assert_eq!(
+            loupe_core::load("again.pb", pb)
+                .expect("reloads")
+                .span_count(),
+            1
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_around_the_match_and_items_are_capped() {
+        let filler = "x".repeat(1000);
+        let mut spans = Vec::new();
+        for i in 0..700 {
+            spans.push(format!(
+                r#"{{"traceId":"0123456789abcdef0123456789abcdef","spanId":"{i:016x}","name":"s","startTimeUnixNano":"1","endTimeUnixNano":"9","attributes":[{{"key":"m","value":{{"stringValue":"{filler} u{i}@acme-corp.io {filler}"}}}}]}}"#
+            ));
+        }
+        let doc = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+            spans.join(",")
+        );
+        let set = loupe_core::load("big.json", doc.into_bytes()).expect("loads");
+        let p = preview(&set, &settings()).expect("preview");
+        assert_eq!(p.matches, 700);
+        assert_eq!(p.groups[0].count, 700);
+        assert_eq!(p.groups[0].items.len(), MAX_ITEMS_PER_RULE);
+        let item = &p.groups[0].items[0];
+        assert!(item.cut_before && item.cut_after);
+        assert_eq!(item.before.len(), CONTEXT_BYTES);
+        assert_eq!(item.value_bytes, 2000 + " u0@acme-corp.io ".len() as u64);
+    }
+}
