@@ -126,6 +126,8 @@ pub struct Store {
     pub sort: RwSignal<(SortKey, bool)>,
     /// Text the trace list is narrowed to (root name, service or trace id).
     pub list_filter: RwSignal<String>,
+    /// Conversations folded in the trace list.
+    pub folded: RwSignal<std::collections::HashSet<String>>,
     /// The keyboard help.
     pub help: RwSignal<bool>,
     /// The paste dialog.
@@ -169,6 +171,7 @@ impl Store {
             tab: RwSignal::new(Tab::Findings),
             sort: RwSignal::new((SortKey::Start, false)),
             list_filter: RwSignal::new(String::new()),
+            folded: RwSignal::new(Default::default()),
             help: RwSignal::new(false),
             paste: RwSignal::new(false),
             scroll_to: RwSignal::new(None),
@@ -493,6 +496,18 @@ impl Store {
         }
     }
 
+    /// Narrows the tree and timeline to a span's subtree (`None`: the whole trace again).
+    pub async fn zoom(self, span: Option<u32>) {
+        let resp = self.client().call(&Request::Zoom { span }).await;
+        if let Some(v) = self.take_view(resp).await {
+            self.scroll_to.set(Some(v.row.unwrap_or(0)));
+            if let (Some(s), Some(row)) = (span, v.row) {
+                self.select(s, Some(row)).await;
+            }
+        }
+        self.write_hash();
+    }
+
     /// Jumps to the next (or previous) match of the filter.
     pub async fn next_match(self, back: bool) {
         let from = self.selected_row.get_untracked().map_or(-1, i64::from);
@@ -529,6 +544,11 @@ impl Store {
             if !q.is_empty() {
                 parts.push(format!("q={}", enc(&q)));
             }
+            if let Some(z) = self.view.get_untracked().zoom_span_id.filter(|_| {
+                self.view.with_untracked(|v| Some(v.trace)) == self.trace.get_untracked()
+            }) {
+                parts.push(format!("zoom={}", enc(&z)));
+            }
             if self.critical_only.get_untracked() {
                 parts.push("cp=1".into());
             }
@@ -564,12 +584,14 @@ impl Store {
         };
         let mut trace_id = None;
         let mut span_id = None;
+        let mut zoom_id = None;
         for kv in hash.trim_start_matches('#').split('&') {
             let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
             let v = dec(v);
             match k {
                 "trace" => trace_id = Some(v),
                 "span" => span_id = Some(v),
+                "zoom" => zoom_id = Some(v),
                 "q" => self.query.set(v),
                 "cp" => self.critical_only.set(v == "1"),
                 _ => {}
@@ -577,6 +599,20 @@ impl Store {
         }
         let Some(trace_id) = trace_id else {
             return false;
+        };
+        let zoom = match zoom_id {
+            Some(z) => match self
+                .client()
+                .call(&Request::Locate {
+                    trace_id: trace_id.clone(),
+                    span_id: Some(z),
+                })
+                .await
+            {
+                Response::Located { span, .. } => span,
+                _ => None,
+            },
+            None => None,
         };
         let resp = self
             .client()
@@ -588,6 +624,9 @@ impl Store {
                 span,
             } => {
                 self.select_trace(t).await;
+                if zoom.is_some() {
+                    self.zoom(zoom).await;
+                }
                 if let Some(s) = span {
                     self.reveal(s).await;
                 }

@@ -126,6 +126,23 @@ fn SpanPanel() -> impl IntoView {
     }
 }
 
+/// Zooms the tree and timeline to a span's subtree, or back out when it is the zoomed one.
+#[component]
+fn ZoomButton(span: u32) -> impl IntoView {
+    let st = use_store();
+    let zoomed = move || st.view.with(|v| v.zoom == Some(span));
+    view! {
+        <button
+            class="btn zoom-btn"
+            data-testid="zoom"
+            title="Show only this span and what is below it, on its own time scale (z)"
+            on:click=move |_| run(st.zoom(if zoomed() { None } else { Some(span) }))
+        >
+            {move || if zoomed() { "⤢ Whole trace" } else { "⤡ Zoom to subtree" }}
+        </button>
+    }
+}
+
 #[component]
 fn SpanDetailView(d: SpanDetail) -> impl IntoView {
     let mut facts: Vec<(&'static str, String)> = vec![
@@ -180,6 +197,9 @@ fn SpanDetailView(d: SpanDetail) -> impl IntoView {
                 {d.critical.then(|| view! { <span class="badge cp" title="On the critical path">"critical path"</span> })}
                 <span class=status_class>{d.status.clone()}</span>
             </h2>
+            <div class="detail-actions">
+                <ZoomButton span=d.span/>
+            </div>
             {d.notes.iter().map(|n| view! { <p class="notice-inline">{n.clone()}</p> }).collect_view()}
             {(!d.findings.is_empty()).then(|| {
                 let fs = d.findings.clone();
@@ -388,6 +408,16 @@ fn FindingsPanel() -> impl IntoView {
     }
 }
 
+/// A bar whose length is `value` against the largest of its table, with the value in its title.
+fn bar(value: f64, max: f64, label: String) -> impl IntoView {
+    let pct = if max > 0.0 { value / max * 100.0 } else { 0.0 };
+    view! {
+        <td class="bar-cell">
+            <span class="mini-bar" title=label data-value=value.to_string() style:width=format!("{pct:.1}%")></span>
+        </td>
+    }
+}
+
 #[component]
 fn CostPanel() -> impl IntoView {
     let st = use_store();
@@ -435,29 +465,41 @@ fn CostPanel() -> impl IntoView {
                     {(!d.unpriced_models.is_empty()).then(|| view! {
                         <p class="notice-inline">{format!("No price known for: {}. The total cost is left open rather than guessed.", d.unpriced_models.join(", "))}</p>
                     })}
-                    {(!d.by_model.is_empty()).then(|| view! {
-                        <table class="grid">
-                            <thead><tr><th>"Model"</th><th class="num">"In"</th><th class="num">"Out"</th><th class="num">"Cache read"</th><th class="num">"Cost"</th></tr></thead>
-                            {d.by_model.into_iter().map(|m| view! {
-                                <tr><td>{m.name}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::int(m.cache_read)}</td><td class="num">{fmt::usd(m.cost_usd)}</td></tr>
-                            }).collect_view()}
-                        </table>
+                    {(!d.by_model.is_empty()).then(|| {
+                        let max = d.by_model.iter().map(|m| (m.input + m.output) as f64).fold(0.0, f64::max);
+                        view! {
+                            <table class="grid by-model" data-testid="by-model">
+                                <thead><tr><th>"Model"</th><th class="num">"In"</th><th class="num">"Out"</th><th class="num">"Cache read"</th><th class="num">"Cost"</th><th class="bar-cell">"Tokens"</th></tr></thead>
+                                {d.by_model.into_iter().map(|m| { let tokens = m.input + m.output; view! {
+                                    <tr><td>{m.name}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::int(m.cache_read)}</td><td class="num">{fmt::usd(m.cost_usd)}</td>
+                                    {bar(tokens as f64, max, format!("{} tokens", fmt::int(tokens)))}</tr>
+                                }}).collect_view()}
+                            </table>
+                        }
                     })}
-                    {(!d.by_agent.is_empty()).then(|| view! {
-                        <table class="grid">
-                            <thead><tr><th>"Agent"</th><th class="num">"Runs"</th><th class="num">"In"</th><th class="num">"Out"</th><th class="num">"Cost"</th></tr></thead>
-                            {d.by_agent.into_iter().map(|m| view! {
-                                <tr><td>{m.name}</td><td class="num">{m.calls}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::usd(m.cost_usd)}</td></tr>
-                            }).collect_view()}
-                        </table>
+                    {(!d.by_agent.is_empty()).then(|| {
+                        let max = d.by_agent.iter().map(|m| (m.input + m.output) as f64).fold(0.0, f64::max);
+                        view! {
+                            <table class="grid by-agent" data-testid="by-agent">
+                                <thead><tr><th>"Agent"</th><th class="num">"Runs"</th><th class="num">"In"</th><th class="num">"Out"</th><th class="num">"Cost"</th><th class="bar-cell">"Tokens"</th></tr></thead>
+                                {d.by_agent.into_iter().map(|m| { let tokens = m.input + m.output; view! {
+                                    <tr><td>{m.name}</td><td class="num">{m.calls}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::usd(m.cost_usd)}</td>
+                                    {bar(tokens as f64, max, format!("{} tokens", fmt::int(tokens)))}</tr>
+                                }}).collect_view()}
+                            </table>
+                        }
                     })}
-                    {(!d.by_tool.is_empty()).then(|| view! {
-                        <table class="grid">
-                            <thead><tr><th>"Tool"</th><th class="num">"Calls"</th><th class="num">"Errors"</th><th class="num">"Time"</th></tr></thead>
-                            {d.by_tool.into_iter().map(|t| { let bad = t.errors > 0; view! {
-                                <tr><td>{t.name}</td><td class="num">{t.calls}</td><td class="num" class:err-text=bad>{t.errors}</td><td class="num">{fmt::dur(t.duration_ns)}</td></tr>
-                            }}).collect_view()}
-                        </table>
+                    {(!d.by_tool.is_empty()).then(|| {
+                        let max = d.by_tool.iter().map(|t| t.duration_ns as f64).fold(0.0, f64::max);
+                        view! {
+                            <table class="grid by-tool" data-testid="by-tool">
+                                <thead><tr><th>"Tool"</th><th class="num">"Calls"</th><th class="num">"Errors"</th><th class="num">"Time"</th><th class="bar-cell">"Time"</th></tr></thead>
+                                {d.by_tool.into_iter().map(|t| { let bad = t.errors > 0; view! {
+                                    <tr><td>{t.name}</td><td class="num">{t.calls}</td><td class="num" class:err-text=bad>{t.errors}</td><td class="num">{fmt::dur(t.duration_ns)}</td>
+                                    {bar(t.duration_ns as f64, max, fmt::dur(t.duration_ns))}</tr>
+                                }}).collect_view()}
+                            </table>
+                        }
                     })}
                 </section>
             </div>

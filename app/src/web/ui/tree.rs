@@ -42,6 +42,9 @@ pub fn on_key(st: Store, ev: &web_sys::KeyboardEvent) {
             st.selected.set(None);
             st.detail.set(None);
             st.tab.set(Tab::Findings);
+        } else if st.trace.get_untracked().is_some() && st.view.with_untracked(|v| v.zoom.is_some())
+        {
+            run(st.zoom(None));
         } else if st.trace.get_untracked().is_some() {
             st.close_trace();
         }
@@ -59,6 +62,18 @@ pub fn on_key(st: Store, ev: &web_sys::KeyboardEvent) {
         return;
     }
     if st.trace.get_untracked().is_none() {
+        let handled = match key.as_str() {
+            "j" | "ArrowDown" => move_list_focus(st, 1),
+            "k" | "ArrowUp" => move_list_focus(st, -1),
+            "/" => web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|doc| root_query(st, &doc, "[data-testid=list-filter]"))
+                .is_some_and(|el| el.focus().is_ok()),
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
         return;
     }
     let row = st.selected_row.get_untracked();
@@ -113,6 +128,15 @@ pub fn on_key(st: Store, ev: &web_sys::KeyboardEvent) {
             run(st.refresh_view());
             true
         }
+        "z" => {
+            let zoom = st.view.with_untracked(|v| v.zoom);
+            match st.selected.get_untracked() {
+                Some(s) if zoom != Some(s) => run(st.zoom(Some(s))),
+                _ if zoom.is_some() => run(st.zoom(None)),
+                _ => {}
+            }
+            true
+        }
         "f" => {
             if let Some(s) = st
                 .trace_detail
@@ -127,6 +151,34 @@ pub fn on_key(st: Store, ev: &web_sys::KeyboardEvent) {
     if handled {
         ev.prevent_default();
     }
+}
+
+/// Moves the focus to the next (`by` 1) or previous (-1) row of the trace list.
+fn move_list_focus(st: Store, by: i32) -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let rows = match st.root.with_value(Clone::clone) {
+        Some(root) => root.query_selector_all(".trace-row"),
+        None => doc.query_selector_all(".trace-row"),
+    };
+    let Ok(rows) = rows else { return false };
+    let n = rows.length();
+    if n == 0 {
+        return false;
+    }
+    let active = doc.active_element();
+    let at = (0..n).find(|&i| {
+        rows.get(i)
+            .is_some_and(|r| active.as_ref().is_some_and(|a| r.is_same_node(Some(a))))
+    });
+    let next = match at {
+        Some(i) => (i as i64 + i64::from(by)).clamp(0, i64::from(n) - 1) as u32,
+        None => 0,
+    };
+    rows.get(next)
+        .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|r| r.focus().is_ok())
 }
 
 fn root_query(st: Store, doc: &web_sys::Document, sel: &str) -> Option<web_sys::HtmlElement> {
@@ -183,15 +235,22 @@ fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
 pub fn Help() -> impl IntoView {
     let st = use_store();
     let keys = [
-        ("j / ↓", "next span"),
-        ("k / ↑", "previous span"),
+        ("j / ↓", "next span (in the list: next trace)"),
+        ("k / ↑", "previous span (in the list: previous trace)"),
         ("Enter / Space", "collapse or expand"),
         ("← / →", "collapse / expand"),
         ("/", "filter"),
         ("n / N", "next / previous match"),
         ("c", "critical path only"),
+        (
+            "z",
+            "zoom to the selected span's subtree (again: whole trace)",
+        ),
         ("f", "jump to the first suspect"),
-        ("Esc", "close, clear the selection, back to the list"),
+        (
+            "Esc",
+            "close, clear the selection, leave the zoom, back to the list",
+        ),
         ("?", "this help"),
     ];
     view! {
@@ -297,11 +356,42 @@ pub fn TraceView() -> impl IntoView {
                 }}
             </div>
             <FilterBar/>
+            <ZoomCrumbs/>
             <div class="split">
                 <SpanTree/>
                 <panels::SidePanel/>
             </div>
         </main>
+    }
+}
+
+/// Where the zoomed view is: the way from the trace's top to the zoomed span, each a step back.
+#[component]
+fn ZoomCrumbs() -> impl IntoView {
+    let st = use_store();
+    move || {
+        let path = st.view.with(|v| v.zoom_path.clone());
+        let (last, above) = path.split_last()?;
+        let last = last.1.clone();
+        let above = above.to_vec();
+        Some(view! {
+            <nav class="zoom-crumbs" aria-label="Zoomed to a subtree" data-testid="zoom-crumbs">
+                <button class="btn" title="Back to the whole trace (Esc)" on:click=move |_| run(st.zoom(None))>
+                    "⤢ Whole trace"
+                </button>
+                {above
+                    .into_iter()
+                    .map(|(span, name)| view! {
+                        <span class="crumb-sep" aria-hidden="true">"›"</span>
+                        <button class="link-btn crumb" title="Zoom out to this span" on:click=move |_| run(st.zoom(Some(span)))>
+                            {name}
+                        </button>
+                    })
+                    .collect_view()}
+                <span class="crumb-sep" aria-hidden="true">"›"</span>
+                <span class="crumb current" aria-current="location">{last}</span>
+            </nav>
+        })
     }
 }
 
