@@ -551,3 +551,39 @@ fn corpus_genai_runs_are_analysed() {
     assert_eq!(r.traces[0].by_agent.len(), 2);
     assert_eq!(r.traces[0].tokens.input + r.traces[0].tokens.output, 9460);
 }
+
+/// Findings other than `secret` quote span names and status messages; a secret in those is
+/// masked in the message, never repeated.
+#[test]
+fn findings_never_quote_a_secret() {
+    let key = "sk-proj-Xq7RtY2mN9pL4vB8cK3dF6gH1jW5sZ0aE2uI9oP4";
+    let doc = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[
+        {{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"a000000000000001","name":"invoke_agent ops","startTimeUnixNano":"1000","endTimeUnixNano":"9000"}},
+        {{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"a000000000000002","parentSpanId":"a000000000000001","name":"execute_tool call_api",
+          "startTimeUnixNano":"2000","endTimeUnixNano":"3000",
+          "attributes":[{{"key":"gen_ai.operation.name","value":{{"stringValue":"execute_tool"}}}},{{"key":"gen_ai.tool.name","value":{{"stringValue":"call_api"}}}}],
+          "status":{{"code":2,"message":"401 for key {key} (owner dana.ops@acme-corp.io)"}}}}]}}]}}]}}"#
+    );
+    let set = loupe_core::load("leak.json", doc.into_bytes()).expect("loads");
+    let a = Analysis::run(&set, &Options::default());
+    let r = AnalysisReport::build(&set, &a);
+    let tool_error: Vec<_> = r.traces[0]
+        .anomalies
+        .iter()
+        .filter(|x| x.kind == "tool_error")
+        .collect();
+    assert_eq!(tool_error.len(), 1, "{:?}", r.traces[0].anomalies);
+    let json = serde_json::to_string(&r).expect("json");
+    assert!(!json.contains(key), "the key is in the report: {json}");
+    assert!(
+        !json.contains("dana.ops@acme-corp.io"),
+        "the email is in the report"
+    );
+    assert!(
+        tool_error[0].message.contains("[REDACTED:openai_key]")
+            && tool_error[0].message.contains("[REDACTED:email]"),
+        "{}",
+        tool_error[0].message
+    );
+}

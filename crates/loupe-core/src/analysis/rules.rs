@@ -135,6 +135,16 @@ pub fn check_trace(cx: &Context<'_>, trace: TraceIx) -> Vec<Finding> {
     for r in rules() {
         r.check(cx, trace, &mut out);
     }
+    // Messages quote span names, tool names and status messages: a secret in one of those is
+    // masked here, so no finding repeats it (the `secret` rule masks its own).
+    let masker = crate::secrets::engine::Engine::default();
+    for f in &mut out {
+        if f.kind != "secret"
+            && let std::borrow::Cow::Owned(m) = masker.masked(&f.message)
+        {
+            f.message = m;
+        }
+    }
     out
 }
 
