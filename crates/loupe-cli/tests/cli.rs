@@ -4,29 +4,13 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn loupe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(args)
-        .output()
-        .expect("run loupe")
-}
+use std::process::Output;
 
-fn fixture(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(rel)
-        .display()
-        .to_string()
-}
+mod common;
+use common::{fixture, loupe, temp_path};
 
-fn temp_path(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(name)
-}
+const TMP: &str = "cli-tests";
 
 fn json(out: &Output) -> Value {
     assert!(
@@ -135,7 +119,7 @@ fn base64_ids_from_the_python_sdk_come_out_as_hex() {
 #[test]
 fn files_are_merged_and_gzip_is_read() {
     let src = std::fs::read(fixture("otlp/valid/sdk-node-agent.jsonl")).expect("fixture");
-    let gz = temp_path("node-agent.data");
+    let gz = temp_path(TMP, "node-agent.data");
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     enc.write_all(&src).expect("gzip");
     std::fs::write(&gz, enc.finish().expect("gzip")).expect("write");
@@ -159,7 +143,7 @@ fn files_are_merged_and_gzip_is_read() {
 
 #[test]
 fn unreadable_input_exits_2_and_keeps_the_rest() {
-    let missing = temp_path("does-not-exist.json").display().to_string();
+    let missing = temp_path(TMP, "does-not-exist.json").display().to_string();
     let out = loupe(&[
         "analyze",
         "--json",
@@ -243,7 +227,7 @@ fn long_and_wide_trees_are_elided() {
         r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
         spans.join(",")
     );
-    let path = temp_path("wide-and-deep.json");
+    let path = temp_path(TMP, "wide-and-deep.json");
     std::fs::write(&path, doc).expect("write");
     let out = loupe(&["tree", "--max-lines", "100", &path.display().to_string()]);
     assert!(out.status.success());
@@ -297,7 +281,7 @@ struct RawSpan {
 #[test]
 fn a_200k_span_file_gives_exact_counts_roots_and_durations() {
     const SPANS: usize = 200_000;
-    let path = temp_path("synth-200k.json");
+    let path = temp_path(TMP, "synth-200k.json");
     let file = std::fs::File::create(&path).expect("create");
     let stats = loupe_synth::write_otlp_json(std::io::BufWriter::new(file), SPANS, 7, false)
         .expect("generate");

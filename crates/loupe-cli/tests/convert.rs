@@ -1,32 +1,13 @@
 //! `loupe convert` end to end: the output reads back as the same traces, `-o`, merging, exit codes.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+
 use std::process::{Command, Output, Stdio};
 
-fn loupe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run loupe")
-}
+mod common;
+use common::{fixture, loupe, temp_path};
 
-fn fixture(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(rel)
-        .display()
-        .to_string()
-}
-
-fn temp_path(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("convert-tests");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    let _ = std::fs::remove_file(&path);
-    path
-}
+const TMP: &str = "convert-tests";
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -64,7 +45,7 @@ fn converted_json_analyses_like_the_original() {
                 .is_some_and(|r| !r.is_empty()),
             "{rel}"
         );
-        let converted = temp_path(&format!("{}.otlp.json", rel.replace('/', "_")));
+        let converted = temp_path(TMP, &format!("{}.otlp.json", rel.replace('/', "_")));
         std::fs::write(&converted, &out.stdout).expect("write");
         let converted = converted.display().to_string();
         assert_eq!(
@@ -81,7 +62,7 @@ fn converted_json_analyses_like_the_original() {
 
 #[test]
 fn output_file_and_summary() {
-    let path = temp_path("out.json");
+    let path = temp_path(TMP, "out.json");
     let p = path.display().to_string();
     let out = loupe(&[
         "convert",
@@ -135,8 +116,8 @@ fn files_are_merged_into_one_document() {
 #[test]
 fn exit_codes_follow_analyze() {
     // An input that cannot be read at all: 2, and the file is named.
-    let missing = temp_path("does-not-exist.json").display().to_string();
-    let path = temp_path("partial.json");
+    let missing = temp_path(TMP, "does-not-exist.json").display().to_string();
+    let path = temp_path(TMP, "partial.json");
     let out = loupe(&[
         "convert",
         "--to",
@@ -162,7 +143,7 @@ fn exit_codes_follow_analyze() {
     );
 
     // Nothing readable: 2, and no output file.
-    let path = temp_path("nothing.json");
+    let path = temp_path(TMP, "nothing.json");
     let out = loupe(&[
         "convert",
         "--to",
@@ -238,7 +219,7 @@ fn json_to_protobuf_and_back_keeps_the_traces() {
         "genai/openinference-agent.json",
     ] {
         let input = fixture(rel);
-        let pb = temp_path(&format!("{}.pb", rel.replace('/', "_")));
+        let pb = temp_path(TMP, &format!("{}.pb", rel.replace('/', "_")));
         let pb_path = pb.display().to_string();
         let out = loupe(&["convert", "--to", "otlp-proto", "-o", &pb_path, &input]);
         assert!(out.status.success(), "{rel}: {}", stderr(&out));

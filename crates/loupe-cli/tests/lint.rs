@@ -2,26 +2,9 @@
 //! input cannot be read.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn loupe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(args)
-        .output()
-        .expect("run loupe")
-}
-
-fn fixture(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(rel)
-        .display()
-        .to_string()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod common;
+use common::{fixture, loupe, stdout};
 
 #[test]
 fn a_clean_run_passes() {

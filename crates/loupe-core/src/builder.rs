@@ -352,19 +352,13 @@ impl Builder {
     /// A list longer than `max_attrs_per_span` keeps its first ones, with a `limit` warning.
     pub fn commit_attrs(&mut self, mark: usize) -> Range32 {
         let max = self.limits.max_attrs_per_span;
-        if self.attr_scratch.len() - mark > max {
-            let n = self.attr_scratch.len() - mark;
-            self.attr_scratch.truncate(mark + max);
+        let (range, n) = commit(&mut self.attr_scratch, &mut self.set.attrs, mark, max);
+        if n > max {
             self.warn(WarningCode::Limit, || {
                 format!("a list of {n} attributes is over the limit of {max} (max_attrs_per_span); the first {max} were kept")
             });
         }
-        let start = self.set.attrs.len() as u32;
-        self.set.attrs.extend(self.attr_scratch.drain(mark..));
-        Range32 {
-            start,
-            len: self.set.attrs.len() as u32 - start,
-        }
+        range
     }
 
     /// Start of a list of array items being collected.
@@ -381,21 +375,18 @@ impl Builder {
     /// An array longer than `max_attrs_per_span` keeps its first items, with a `limit` warning.
     pub fn commit_values(&mut self, mark: usize) -> Range32 {
         let max = self.limits.max_attrs_per_span;
-        if self.value_scratch.len() - mark > max {
-            let n = self.value_scratch.len() - mark;
-            self.value_scratch.truncate(mark + max);
+        let (range, n) = commit(
+            &mut self.value_scratch,
+            &mut self.set.array_values,
+            mark,
+            max,
+        );
+        if n > max {
             self.warn(WarningCode::Limit, || {
                 format!("an array of {n} items is over the limit of {max} (max_attrs_per_span); the first {max} were kept")
             });
         }
-        let start = self.set.array_values.len() as u32;
-        self.set
-            .array_values
-            .extend(self.value_scratch.drain(mark..));
-        Range32 {
-            start,
-            len: self.set.array_values.len() as u32 - start,
-        }
+        range
     }
 
     /// Start of a list of events being collected.
@@ -410,12 +401,13 @@ impl Builder {
 
     /// Stores the events pushed since `mark` and returns their range.
     pub fn commit_events(&mut self, mark: usize) -> Range32 {
-        let start = self.set.events.len() as u32;
-        self.set.events.extend(self.event_scratch.drain(mark..));
-        Range32 {
-            start,
-            len: self.set.events.len() as u32 - start,
-        }
+        commit(
+            &mut self.event_scratch,
+            &mut self.set.events,
+            mark,
+            usize::MAX,
+        )
+        .0
     }
 
     /// Start of a list of links being collected.
@@ -430,12 +422,13 @@ impl Builder {
 
     /// Stores the links pushed since `mark` and returns their range.
     pub fn commit_links(&mut self, mark: usize) -> Range32 {
-        let start = self.set.links.len() as u32;
-        self.set.links.extend(self.link_scratch.drain(mark..));
-        Range32 {
-            start,
-            len: self.set.links.len() as u32 - start,
-        }
+        commit(
+            &mut self.link_scratch,
+            &mut self.set.links,
+            mark,
+            usize::MAX,
+        )
+        .0
     }
 
     /// Adds a resource and returns its index.
@@ -581,4 +574,23 @@ impl Builder {
         set.texts.shrink_to_fit();
         set
     }
+}
+
+/// Moves the items collected in `scratch` since `mark` to the end of `arena`, at most `max` of
+/// them; returns their range and how many there were before the cut.
+fn commit<T>(
+    scratch: &mut Vec<T>,
+    arena: &mut Vec<T>,
+    mark: usize,
+    max: usize,
+) -> (Range32, usize) {
+    let n = scratch.len() - mark;
+    scratch.truncate(mark + n.min(max));
+    let start = arena.len() as u32;
+    arena.extend(scratch.drain(mark..));
+    let range = Range32 {
+        start,
+        len: arena.len() as u32 - start,
+    };
+    (range, n)
 }
