@@ -19,9 +19,9 @@ pub struct ConvertArgs {
     files: Vec<String>,
 }
 
-/// Formats Loupe writes.
+/// Formats Loupe writes (`convert --to`, `redact --to`).
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum Target {
+pub(crate) enum Target {
     /// One OTLP JSON `TracesData` document.
     OtlpJson,
     /// One binary OTLP protobuf `TracesData` message (as `ExportTraceServiceRequest`).
@@ -29,7 +29,7 @@ enum Target {
 }
 
 impl Target {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Target::OtlpJson => "otlp-json",
             Target::OtlpProto => "otlp-proto",
@@ -37,14 +37,14 @@ impl Target {
     }
 
     /// Whether the output is binary, which a terminal would show as garbage.
-    fn is_binary(self) -> bool {
+    pub(crate) fn is_binary(self) -> bool {
         match self {
             Target::OtlpJson => false,
             Target::OtlpProto => true,
         }
     }
 
-    fn write(self, set: &TraceSet, mut out: impl Write) -> std::io::Result<()> {
+    pub(crate) fn write(self, set: &TraceSet, mut out: impl Write) -> std::io::Result<()> {
         match self {
             Target::OtlpJson => loupe_core::export::otlp_json::write(set, out),
             Target::OtlpProto => {

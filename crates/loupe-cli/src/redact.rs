@@ -2,6 +2,7 @@
 //! piece of personal data, and write the result (OTLP JSON by default) with a manifest of what
 //! was redacted.
 
+use crate::convert::Target;
 use anyhow::Context;
 use loupe_core::redact::{Policy, redact_owned};
 use std::io::{Read, Write};
@@ -25,14 +26,6 @@ pub struct RedactArgs {
     /// Trace files (any format Loupe reads, optionally gzip); `-` reads standard input.
     #[arg(required = true)]
     files: Vec<String>,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum Target {
-    /// One OTLP JSON `TracesData` document.
-    OtlpJson,
-    /// One binary OTLP protobuf `TracesData` message.
-    OtlpProto,
 }
 
 /// 32 random bytes from the operating system: the key of this export's hashes, never stored.
@@ -59,8 +52,11 @@ pub fn run(
         }
     };
     let to_stdout = args.output.as_os_str() == "-";
-    if to_stdout && args.to == Target::OtlpProto {
-        anyhow::bail!("otlp-proto is binary: write it to a file with `-o FILE`");
+    if to_stdout && args.to.is_binary() {
+        anyhow::bail!(
+            "{} is binary: write it to a file with `-o FILE`",
+            args.to.name()
+        );
     }
     let (set, all_ok) = crate::load(&args.files, limits);
     if set.sources().is_empty() {
@@ -68,22 +64,15 @@ pub fn run(
     }
     let key = hash_key()?;
     let redacted = redact_owned(set, &policy, &key);
-    let write = |out: &mut dyn Write| -> std::io::Result<()> {
-        match args.to {
-            Target::OtlpJson => loupe_core::export::otlp_json::write(&redacted.set, out),
-            Target::OtlpProto => {
-                out.write_all(&loupe_core::export::otlp_proto::encode(&redacted.set))?;
-                out.flush()
-            }
-        }
-    };
     if to_stdout {
-        write(stdout)?;
+        args.to.write(&redacted.set, &mut *stdout)?;
     } else {
         let path = &args.output;
-        let mut file = std::fs::File::create(path)
+        let file = std::fs::File::create(path)
             .with_context(|| format!("cannot create {}", path.display()))?;
-        write(&mut file).with_context(|| format!("cannot write {}", path.display()))?;
+        args.to
+            .write(&redacted.set, file)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(path) = &args.manifest {
         let mut json = serde_json::to_vec_pretty(&redacted.manifest)?;
