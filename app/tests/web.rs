@@ -208,3 +208,86 @@ async fn collapsing_a_span_hides_its_subtree_and_the_filter_marks_matches() {
     assert!(text(&el, ".tree-body").contains("1 inside"));
     app.unmount();
 }
+
+fn click(el: &HtmlElement, sel: &str) {
+    el.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {sel}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn the_span_panel_zooms_to_a_subtree_and_the_breadcrumb_zooms_out() {
+    let el = host();
+    let app = app_in(&el);
+    open(&app, "sdk-node-agent.jsonl", SAMPLE).await;
+    until("rows", || all(&el, ".tree-body .row").len() == 10).await;
+    all(&el, ".tree-body .row")
+        .into_iter()
+        .find(|r| {
+            r.text_content()
+                .unwrap_or_default()
+                .contains("invoke_agent flight-search")
+        })
+        .expect("the nested agent")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    until("the span panel", || {
+        !all(&el, "[data-testid=zoom]").is_empty()
+    })
+    .await;
+    click(&el, "[data-testid=zoom]");
+    // The agent and the three spans below it; the breadcrumb names the way there.
+    until("four rows", || all(&el, ".tree-body .row").len() == 4).await;
+    assert_eq!(
+        text(&el, ".tree-body .row .name"),
+        "invoke_agent flight-search"
+    );
+    assert_eq!(
+        text(&el, "[data-testid=zoom-crumbs] button.crumb"),
+        "invoke_agent travel-planner"
+    );
+    assert_eq!(text(&el, "[data-testid=zoom]"), "⤢ Whole trace");
+    click(&el, "[data-testid=zoom-crumbs] .btn");
+    until("every row", || all(&el, ".tree-body .row").len() == 10).await;
+    assert!(all(&el, "[data-testid=zoom-crumbs]").is_empty());
+    app.unmount();
+}
+
+#[wasm_bindgen_test]
+async fn traces_of_one_conversation_are_grouped_in_the_list() {
+    let el = host();
+    let app = app_in(&el);
+    let span = |trace: u32, conv: &str| {
+        let attrs = if conv.is_empty() {
+            String::new()
+        } else {
+            format!(r#"{{"key":"gen_ai.conversation.id","value":{{"stringValue":"{conv}"}}}}"#)
+        };
+        format!(
+            r#"{{"traceId":"{trace:032x}","spanId":"{trace:016x}","name":"turn {trace}","startTimeUnixNano":"{}","endTimeUnixNano":"{}","attributes":[{attrs}]}}"#,
+            u64::from(trace) * 1_000_000_000,
+            u64::from(trace) * 1_000_000_000 + 500_000_000
+        )
+    };
+    let doc = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{},{},{}]}}]}}]}}"#,
+        span(1, "c-1"),
+        span(2, ""),
+        span(3, "c-1")
+    );
+    open(&app, "turns.json", doc.as_bytes()).await;
+    until("the group", || !all(&el, "tbody.conversation").is_empty()).await;
+    let members: Vec<String> = all(&el, "tbody.conversation .trace-row .name")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .collect();
+    assert_eq!(members, ["turn 1", "turn 3"]);
+    assert_eq!(text(&el, ".group-count"), "2 traces");
+    assert_eq!(all(&el, ".trace-row").len(), 3);
+    click(&el, ".group-toggle");
+    until("folded", || all(&el, ".trace-row").len() == 1).await;
+    assert_eq!(text(&el, ".trace-row .name"), "turn 2");
+    app.unmount();
+}
