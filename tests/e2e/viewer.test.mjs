@@ -677,6 +677,14 @@ describe('viewer', () => {
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(bg, 'rgb(21, 23, 27)');
       await shot(page, '09-dark');
+      // A large screen: the tree, timeline and panel share the width; the zoom bar fits.
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.click('.tree-body .row >> text=invoke_agent flight-search');
+      await page.keyboard.press('z');
+      await page.waitForSelector('[data-testid=zoom-crumbs]');
+      const [tree, panel] = await Promise.all(['.tree-pane', '.side-pane'].map((s) => page.$eval(s, (e) => e.getBoundingClientRect().width)));
+      assert.ok(tree > 1000 && panel > 300 && tree + panel <= 1920, `tree ${tree}px, panel ${panel}px`);
+      await shot(page, '16-dark-1920');
     }, { colorScheme: 'dark' });
   });
 });

@@ -493,7 +493,7 @@ fn CostPanel() -> impl IntoView {
                         let max = d.by_tool.iter().map(|t| t.duration_ns as f64).fold(0.0, f64::max);
                         view! {
                             <table class="grid by-tool" data-testid="by-tool">
-                                <thead><tr><th>"Tool"</th><th class="num">"Calls"</th><th class="num">"Errors"</th><th class="num">"Time"</th><th class="bar-cell">"Time"</th></tr></thead>
+                                <thead><tr><th>"Tool"</th><th class="num">"Calls"</th><th class="num">"Errors"</th><th class="num">"Time"</th><th class="bar-cell">"Time share"</th></tr></thead>
                                 {d.by_tool.into_iter().map(|t| { let bad = t.errors > 0; view! {
                                     <tr><td>{t.name}</td><td class="num">{t.calls}</td><td class="num" class:err-text=bad>{t.errors}</td><td class="num">{fmt::dur(t.duration_ns)}</td>
                                     {bar(t.duration_ns as f64, max, fmt::dur(t.duration_ns))}</tr>
