@@ -1,7 +1,7 @@
 //! Reading inputs and serving one request: shared by the worker and the same-thread fallback.
 
 use crate::engine::Engine;
-use crate::protocol::{LoadReport, Progress, Request, Response};
+use crate::protocol::{FileOutcome, LoadReport, Progress, Request, Response};
 use js_sys::{Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,22 +18,37 @@ pub fn input_name(v: &JsValue, n: usize) -> String {
         .unwrap_or_else(|| format!("input {}", n + 1))
 }
 
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The buffer for it could not be reserved: it does not fit in the tab's memory.
+    TooLarge,
+    /// The browser failed to read it.
+    Browser(String),
+}
+
 /// Reads a `Blob` into memory in large slices. The buffer is reserved at the file's size before
-/// reading, so wasm memory grows once instead of doubling many times.
-pub async fn read_blob(blob: &Blob, mut progress: impl FnMut(u64, u64)) -> Result<Vec<u8>, String> {
+/// reading, so wasm memory grows once instead of doubling many times; when that reservation
+/// fails, nothing is read.
+pub async fn read_blob(
+    blob: &Blob,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Vec<u8>, ReadError> {
     let size = blob.size();
     let mut out: Vec<u8> = Vec::new();
-    out.try_reserve_exact(size as usize)
-        .map_err(|_| format!("{size} bytes do not fit in this tab's memory"))?;
+    let want = usize::try_from(size as u64).map_err(|_| ReadError::TooLarge)?;
+    out.try_reserve_exact(want)
+        .map_err(|_| ReadError::TooLarge)?;
+    let failed = |e: &JsValue| ReadError::Browser(describe(e));
     let mut at = 0.0;
     while at < size {
         let end = (at + CHUNK).min(size);
         let part = blob
             .slice_with_f64_and_f64(at, end)
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| failed(&e))?;
         let buf = JsFuture::from(part.array_buffer())
             .await
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| failed(&e))?;
         let arr = Uint8Array::new(&buf);
         let len = arr.length() as usize;
         let from = out.len();
@@ -45,6 +60,43 @@ pub async fn read_blob(blob: &Blob, mut progress: impl FnMut(u64, u64)) -> Resul
     Ok(out)
 }
 
+/// Megabytes, for messages (`12.5 MB`).
+pub fn megabytes(bytes: f64) -> String {
+    let mb = bytes / 1e6;
+    if mb >= 100.0 {
+        format!("{mb:.0} MB")
+    } else if mb >= 0.1 {
+        format!("{mb:.1} MB")
+    } else {
+        format!("{} bytes", bytes as u64)
+    }
+}
+
+/// Bytes of WebAssembly memory this thread's module holds now.
+pub fn memory_bytes() -> f64 {
+    let mem: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    mem.buffer()
+        .dyn_into::<js_sys::ArrayBuffer>()
+        .map_or(0.0, |b| f64::from(b.byte_length()))
+}
+
+/// What to do when a file does not fit, for messages.
+pub const OUT_OF_MEMORY_ADVICE: &str = "What to do: a browser tab's WebAssembly memory holds at most 4 GB (less on some devices), and a file takes about twice its (decompressed) size once read; open a smaller part of it (split the file, or one run at a time), close other files first, or use the `loupe` command (`loupe analyze FILE`), which is not bound by the tab's memory";
+
+/// The outcome of a file whose buffer could not be reserved.
+fn too_large(name: &str, size: f64) -> FileOutcome {
+    FileOutcome {
+        name: name.to_owned(),
+        spans: None,
+        format: None,
+        error: Some(format!(
+            "{name} ({}) does not fit in this tab's memory: a buffer for it could not be reserved (the engine already holds {}). Nothing of it was read, and the files open stay open. {OUT_OF_MEMORY_ADVICE}.",
+            megabytes(size),
+            megabytes(memory_bytes()),
+        )),
+    }
+}
+
 /// A JS error as text.
 pub fn describe(e: &JsValue) -> String {
     if let Some(err) = e.dyn_ref::<js_sys::Error>() {
@@ -53,24 +105,36 @@ pub fn describe(e: &JsValue) -> String {
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Answers one request (JSON text) with its response (JSON text). `inputs` are the `File`s or
-/// `Blob`s of an `Open`. The engine is borrowed only in synchronous stretches.
+/// Answers one request (JSON text) with its response (JSON text) and, for an export, the file's
+/// bytes. `inputs` are the `File`s or `Blob`s of an `Open`. The engine is borrowed only in
+/// synchronous stretches.
 pub async fn serve(
     engine: &RefCell<Engine>,
     req: &str,
     inputs: Option<Array>,
     progress: &dyn Fn(Progress),
-) -> String {
+) -> (String, Option<Vec<u8>>) {
+    let mut bytes = None;
     let resp = match serde_json::from_str::<Request>(req) {
         Err(e) => Response::Error {
             message: format!("bad request: {e}"),
         },
         Ok(Request::Open) => Response::Loaded(open(engine, inputs, progress).await),
+        Ok(Request::RedactExport { settings, format }) => {
+            match engine.borrow().export_redacted(&settings, &format) {
+                Ok((b, file)) => {
+                    bytes = Some(b);
+                    Response::Redacted(file)
+                }
+                Err(message) => Response::Error { message },
+            }
+        }
         Ok(r) => engine.borrow_mut().handle(r),
     };
-    serde_json::to_string(&resp).unwrap_or_else(|e| {
+    let text = serde_json::to_string(&resp).unwrap_or_else(|e| {
         format!(r#"{{"t":"error","message":"the response could not be encoded: {e}"}}"#)
-    })
+    });
+    (text, bytes)
 }
 
 async fn open(
@@ -87,7 +151,7 @@ async fn open(
     for (n, v) in inputs.iter().enumerate() {
         let name = input_name(v, n);
         let Some(blob) = v.dyn_ref::<Blob>() else {
-            read.push((name, Err("not a file".to_owned())));
+            read.push((name, Err(ReadError::Browser("not a file".to_owned())), 0.0));
             continue;
         };
         let r = read_blob(blob, |done, total| {
@@ -101,11 +165,11 @@ async fn open(
             });
         })
         .await;
-        read.push((name, r));
+        read.push((name, r, blob.size()));
     }
     let mut files = Vec::with_capacity(read.len());
     let mut e = engine.borrow_mut();
-    for (n, (name, r)) in read.into_iter().enumerate() {
+    for (n, (name, r, size)) in read.into_iter().enumerate() {
         match r {
             Ok(bytes) => {
                 progress(Progress {
@@ -118,7 +182,8 @@ async fn open(
                 });
                 files.push(e.add_file(&name, bytes));
             }
-            Err(why) => files.push(Engine::unreadable(&name, &why)),
+            Err(ReadError::TooLarge) => files.push(too_large(&name, size)),
+            Err(ReadError::Browser(why)) => files.push(Engine::unreadable(&name, &why)),
         }
     }
     progress(Progress {

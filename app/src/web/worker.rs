@@ -21,8 +21,15 @@ struct State {
 /// loaded, then every later one.
 #[wasm_bindgen]
 pub fn worker_main(queued: &Array) {
-    console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // A panic ends the module (it traps next): tell the page why before that, so it can say so.
+    let page = scope.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = Object::new();
+        let _ = Reflect::set(&msg, &"panic".into(), &info.to_string().into());
+        let _ = page.post_message(&msg);
+        console_error_panic_hook::hook(info);
+    }));
     let state = Rc::new(State {
         engine: RefCell::new(Engine::new()),
         queue: RefCell::new(VecDeque::new()),
@@ -71,11 +78,24 @@ async fn pump(state: Rc<State>) {
             );
             let _ = scope.post_message(&msg);
         };
-        let res = serve(&state.engine, &req, inputs, &progress).await;
+        let (res, bytes) = serve(&state.engine, &req, inputs, &progress).await;
         let msg = Object::new();
         let _ = Reflect::set(&msg, &"id".into(), &id);
         let _ = Reflect::set(&msg, &"res".into(), &res.into());
-        let _ = state.scope.post_message(&msg);
+        match bytes {
+            Some(b) => {
+                // The file's bytes go beside the answer, transferred rather than copied.
+                let arr = js_sys::Uint8Array::from(&b[..]);
+                drop(b);
+                let _ = Reflect::set(&msg, &"bytes".into(), &arr);
+                let _ = state
+                    .scope
+                    .post_message_with_transfer(&msg, &Array::of1(&arr.buffer()));
+            }
+            None => {
+                let _ = state.scope.post_message(&msg);
+            }
+        }
     }
     state.busy.set(false);
 }

@@ -5,6 +5,7 @@
 mod fmt;
 mod list;
 mod panels;
+mod redact;
 mod start;
 mod tree;
 
@@ -138,6 +139,8 @@ pub struct Store {
     pub viewport: RwSignal<(u32, u32)>,
     /// A file is dragged over the page.
     pub dragging: RwSignal<bool>,
+    /// The "Redact & export" view is open.
+    pub redact: RwSignal<bool>,
     next_notice: StoredValue<u32>,
 }
 
@@ -177,6 +180,7 @@ impl Store {
             scroll_to: RwSignal::new(None),
             viewport: RwSignal::new((0, 40)),
             dragging: RwSignal::new(false),
+            redact: RwSignal::new(false),
             next_notice: StoredValue::new(1),
         }
     }
@@ -242,6 +246,10 @@ impl Store {
                 }
                 Some(report)
             }
+            Response::Crashed { message } => {
+                self.recover(message).await;
+                None
+            }
             Response::Error { message } if message == "cancelled" => {
                 self.notify(
                     "info",
@@ -258,7 +266,14 @@ impl Store {
         }
     }
 
-    /// Reopens the retained inputs in a fresh worker (after a cancel).
+    /// After the engine stopped (out of memory): says so, and reopens what was open.
+    pub async fn recover(self, message: String) {
+        self.notify("error", message);
+        self.restore().await;
+    }
+
+    /// Reopens the retained inputs in a fresh worker (after a cancel or a crash). A crash while
+    /// reopening does not loop: the inputs are taken out first.
     async fn restore(self) {
         let inputs: Array = self.retained.with_value(|r| r.iter().collect());
         self.retained.set_value(Vec::new());
@@ -731,6 +746,7 @@ pub fn App(store: Store) -> impl IntoView {
                 }
             }}
             <start::PasteDialog/>
+            <redact::RedactView/>
             <tree::Help/>
             <div class="drop-hint" aria-hidden="true">"Drop trace files to open them"</div>
         </div>

@@ -127,6 +127,7 @@ pub fn TopBar() -> impl IntoView {
                 />
             </div>
             <div class="topbar-actions">
+                <super::redact::RedactButton/>
                 <OpenButton/>
                 <button class="btn" on:click=move |_| st.paste.set(true)>
                     "Paste"
