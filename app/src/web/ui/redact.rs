@@ -197,9 +197,10 @@ fn RedactDialog() -> impl IntoView {
         manifest: RwSignal::new(false),
         asked: StoredValue::new(0),
     };
-    // Every change of the settings asks for a fresh plan.
+    // Every change of the settings, or of the files open, asks for a fresh plan.
     Effect::new(move |_| {
         r.settings.track();
+        st.summary.track();
         run(r.refresh(st));
     });
     let close = move || st.redact.set(false);
@@ -500,7 +501,11 @@ fn Preview(r: Redaction) -> impl IntoView {
     };
     let policy = move || r.preview.with(|p| p.as_ref().map(|p| p.policy.clone()));
     view! {
-        <section class="redact-preview" aria-busy=move || r.busy.get().to_string()>
+        <section
+            class="redact-preview"
+            class:busy=move || r.busy.get()
+            aria-busy=move || r.busy.get().to_string()
+        >
             {move || {
                 r.error
                     .get()
