@@ -319,15 +319,20 @@ describe('out of memory', () => {
     });
   });
 
-  it('a gzip bomb that exhausts the WebAssembly heap names the file, and the traces open survive', async () => {
-    // A browser whose WebAssembly memories may grow to 256 MiB (V8's page limit; a small
-    // device's budget), and a 0.4 MB gzip that inflates to 400 MB: the engine's allocation for
-    // it fails, Rust aborts, the worker's module traps.
-    const small = await chromium.launch({
+  // A browser whose WebAssembly memories may grow to 256 MiB (V8's page limit; a small
+  // device's budget).
+  async function smallHeapBrowser() {
+    return chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--js-flags=--wasm-max-mem-pages=4096'],
     });
+  }
+
+  it('a gzip bomb that exhausts the WebAssembly heap is refused with the reason, and what is open stays', async () => {
+    // A 0.4 MB gzip that inflates to 400 MB: decompressing runs out of memory, which the core
+    // reports as an error of that file.
+    const small = await smallHeapBrowser();
     const bomb = path.join(dir, 'bomb.json.gz');
     writeFileSync(bomb, gzipSync(Buffer.alloc(400 * 1024 * 1024, 0x20), { level: 9 }));
     try {
@@ -338,7 +343,43 @@ describe('out of memory', () => {
         await pick(page, [bomb]);
         await page.waitForSelector('.notice.error');
         const text = await page.textContent('.notice.error');
-        assert.match(text, /^Loupe ran out of memory while reading bomb\.json\.gz \(0\.4 MB\)\. The engine was restarted; the files open before are reopened\. What to do: /);
+        assert.match(text, /^bomb\.json\.gz: there is not enough memory to decompress it \(\d+ MB inflated when memory ran out\)/);
+        const after = await page.evaluate(() => window.loupe.summary());
+        assert.equal(after.span_count, before.span_count);
+        assert.equal(await page.locator('.trace-row').count(), before.traces.length);
+        await page.click('.trace-row >> nth=0');
+        await page.waitForSelector('.tree-body .row');
+        assert.deepEqual(errors, [], 'no trap: the error is the file\'s');
+      }, {}, small);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('a file whose spans outgrow the WebAssembly heap restarts the engine, names the file, and the traces open survive', async () => {
+    // 126 MB of valid OTLP JSON (1.1 million small spans), gzipped: it inflates within the heap,
+    // but the spans built from it do not fit, so an allocation fails, Rust aborts and the
+    // worker's module traps.
+    const small = await smallHeapBrowser();
+    const big = path.join(dir, 'many-spans.json.gz');
+    const parts = ['{"resourceSpans":[{"scopeSpans":[{"spans":['];
+    const n = 1_100_000;
+    for (let i = 0; i < n; i++) {
+      const trace = Math.floor(i / 100).toString(16).padStart(32, '0');
+      const id = (i + 1).toString(16).padStart(16, '0');
+      parts.push(`${i ? ',' : ''}{"traceId":"${trace}","spanId":"${id}","name":"s","startTimeUnixNano":"1","endTimeUnixNano":"2"}`);
+    }
+    parts.push(']}]}]}');
+    writeFileSync(big, gzipSync(Buffer.from(parts.join('')), { level: 1 }));
+    try {
+      await withApp(async ({ page, errors }) => {
+        await page.click('[data-testid=sample]');
+        await page.waitForSelector('.trace-row');
+        const before = await page.evaluate(() => window.loupe.summary());
+        await pick(page, [big]);
+        await page.waitForSelector('.notice.error', { timeout: 120_000 });
+        const text = await page.textContent('.notice.error');
+        assert.match(text, /^Loupe ran out of memory while reading many-spans\.json\.gz \([\d.]+ MB\)\. The engine was restarted; the files open before are reopened\. What to do: /);
         // A fresh worker reopened the samples: the same traces are listed and can be opened.
         await page.waitForFunction((n) => document.querySelectorAll('.trace-row').length === n, before.traces.length);
         const after = await page.evaluate(() => window.loupe.summary());

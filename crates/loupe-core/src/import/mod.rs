@@ -214,15 +214,32 @@ impl Loader {
             .and_then(|t| <[u8; 4]>::try_from(t).ok())
             .map_or(0, |t| u32::from_le_bytes(t) as usize)
             .min(self.limits.max_decompressed_bytes);
-        let mut out = Vec::with_capacity(hint.max(compressed_len));
+        // Reserved fallibly: a trailer may claim more than this process can hold (wasm32 has
+        // 4 GiB at most); then the buffer grows as the data comes, and running out of memory on
+        // the way is an error, not an abort.
+        let mut out = Vec::new();
+        if out.try_reserve_exact(hint.max(compressed_len)).is_err() {
+            out = Vec::new();
+        }
         let limit = self.limits.max_decompressed_bytes as u64;
         let mut reader = flate2::read::MultiGzDecoder::new(&bytes[..]).take(limit + 1);
-        reader
-            .read_to_end(&mut out)
-            .map_err(|e| ImportError::Gzip {
-                file: name.to_owned(),
-                message: e.to_string(),
-            })?;
+        reader.read_to_end(&mut out).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::OutOfMemory {
+                ImportError::Limit {
+                    file: name.to_owned(),
+                    message: format!(
+                        "there is not enough memory to decompress it ({} MB inflated when memory ran out); \
+                         open it on a machine or in a browser with more memory, or split it",
+                        out.len() / 1_000_000
+                    ),
+                }
+            } else {
+                ImportError::Gzip {
+                    file: name.to_owned(),
+                    message: e.to_string(),
+                }
+            }
+        })?;
         if out.len() as u64 > limit {
             return Err(ImportError::Limit {
                 file: name.to_owned(),
