@@ -3,8 +3,10 @@
 //! lowerCamelCase and snake_case field names, hex or base64 ids, int64 as strings or numbers, enums
 //! as numbers or names.
 //!
-//! Parsing streams straight into the [`Builder`] through serde seeds: no intermediate tree, strings
-//! borrowed from the input, long strings left in place as byte ranges.
+//! Parsing streams straight into the [`Builder`]: no intermediate tree, strings borrowed from the
+//! input, long strings left in place as byte ranges. A hand-written reader ([`scan`]) reads files
+//! of the usual shape; anything it does not handle (and every error) goes to the serde seeds
+//! below, which make the same builder calls.
 
 use super::json::{
     Scalar, Span0, fields, has_key, head, is_json_lines, lines, scalar_value, text_value,
@@ -53,7 +55,6 @@ impl Importer for OtlpJson {
         // a little over, instead of regrowing. Pages reserved but never written cost nothing, and
         // `finish` gives back what was not used.
         b.reserve_spans(input.bytes.len() / 1000);
-        let span0 = Span0::of(input.bytes);
         // Valid UTF-8 throughout (the usual case) lets serde_json skip validating each string:
         // one fast pass here instead of one per string. Otherwise fall back to reading bytes.
         let text = std::str::from_utf8(input.bytes).ok();
@@ -63,7 +64,7 @@ impl Importer for OtlpJson {
             let cp = b.checkpoint();
             let mut ctx = Ctx {
                 b: &mut *b,
-                input: span0,
+                input: Span0::of(input.bytes),
                 bytes: input.bytes,
                 limits: input.limits,
                 depth: 0,
@@ -1422,6 +1423,20 @@ mod tests {
                 "]".repeat(levels)
             );
             assert_same(deep.as_bytes(), &format!("{levels} levels"));
+        }
+        // Invalid UTF-8 in a value; long text of two- and three-byte characters.
+        let head = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"#;
+        let mut bad = head.as_bytes().to_vec();
+        bad.extend_from_slice(b"\"a\xff b\"}]}]}]}");
+        assert_same(&bad, "invalid UTF-8");
+        for pad in [0, 1, 2] {
+            let long = format!(
+                r#"{head}"né","attributes":[{{"key":"k","value":{{"stringValue":"{}{}"}}}},{{"key":"été","value":{{"stringValue":"€"}}}}]}}]}}]}}]}}"#,
+                "x".repeat(pad),
+                "\u{e9}\u{20ac}".repeat(70_000 / 5)
+            );
+            assert!(fast_reads(long.as_bytes()));
+            assert_same(long.as_bytes(), &format!("long text, pad {pad}"));
         }
         // The usual shape is read by the fast reader itself.
         assert!(fast_reads(cases[3].as_bytes()));
