@@ -1284,7 +1284,6 @@ impl<'de> Visitor<'de> for ValuesHolder<'_, '_> {
 mod tests {
     use super::*;
     use crate::import::Limits;
-    use std::path::{Path, PathBuf};
 
     /// The set (and result) from reading `bytes` the usual way (`fast`) or with the seeds alone.
     fn load_with(bytes: &[u8], limits: Limits, fast: bool) -> String {
@@ -1341,47 +1340,62 @@ mod tests {
         }
     }
 
-    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                files(&p, out);
-            } else if !p.to_string_lossy().ends_with(".expected.json") {
-                out.push(p);
-            }
+    /// The OTLP JSON fixtures, by name.
+    fn fixtures() -> Vec<(&'static str, &'static [u8])> {
+        macro_rules! fixture {
+            ($name:literal) => {
+                (
+                    $name,
+                    &include_bytes!(concat!("../../../../tests/fixtures/", $name))[..],
+                )
+            };
         }
+        vec![
+            fixture!("otlp/valid/agent-run-hex.json"),
+            fixture!("otlp/valid/anyvalue-every-kind.json"),
+            fixture!("otlp/valid/api-v3-result-wrapper.json"),
+            fixture!("otlp/valid/base64-ids-enum-names.json"),
+            fixture!("otlp/valid/collector-file-exporter.jsonl"),
+            fixture!("otlp/valid/sdk-node-agent.jsonl"),
+            fixture!("otlp/valid/sdk-python-agent.json"),
+            fixture!("otlp/valid/snake-case-and-old-names.json"),
+            fixture!("otlp/invalid/bad-lines.jsonl"),
+            fixture!("otlp/invalid/not-json.json"),
+            fixture!("otlp/invalid/parent-cycle.json"),
+            fixture!("otlp/invalid/truncated-after-first-span.json"),
+            fixture!("otlp/invalid/wrong-types-and-odd-ids.json"),
+            fixture!("equivalence/node-agent/otlp.json"),
+            fixture!("equivalence/python-agent/otlp.json"),
+            fixture!("genai/openai-v2-agent.json"),
+            fixture!("genai/openinference-agent.json"),
+            fixture!("genai/openllmetry-agent.json"),
+            fixture!("analysis/conventions/old-message-events.json"),
+            fixture!("analysis/conventions/openllmetry-flattened.json"),
+            fixture!("analysis/secret/positive.json"),
+            fixture!("analysis/truncated/positive.json"),
+        ]
     }
 
     #[test]
     fn fast_reader_matches_the_seeds_on_every_fixture_and_its_truncations() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut paths = Vec::new();
-        files(&root.join("tests/fixtures"), &mut paths);
-        // The shared corpus, when it sits beside the repository.
-        files(&root.join("../shared/corpus"), &mut paths);
+        let synth = loupe_synth::generate(300, 7);
+        let mut inputs = fixtures();
+        inputs.push(("loupe-synth, 300 spans", &synth));
         let mut read_fast = 0;
-        for p in paths {
-            let Ok(bytes) = std::fs::read(&p) else {
-                continue;
-            };
-            if OtlpJson.sniff(&bytes).is_err() {
-                continue;
-            }
-            let what = p.display().to_string();
-            read_fast += usize::from(fast_reads(&bytes));
-            assert_same(&bytes, &what);
+        for (what, bytes) in inputs {
+            assert!(OtlpJson.sniff(bytes).is_ok(), "{what}");
+            read_fast += usize::from(fast_reads(bytes));
+            assert_same(bytes, what);
             // Cut short at a few places: the fast reader gives up and the seeds report the error.
             for cut in [1, 2, 3, 5, 8, 13].map(|k| bytes.len() * k / 21) {
                 assert_same(&bytes[..cut], &format!("{what} cut at {cut}"));
             }
         }
         assert!(
-            read_fast >= 8,
-            "the fast reader read only {read_fast} fixtures"
+            read_fast >= 15,
+            "the fast reader read only {read_fast} inputs"
         );
+        assert!(fast_reads(&synth));
     }
 
     #[test]
