@@ -94,6 +94,7 @@ pub(crate) struct Checkpoint {
     resources: usize,
     scopes: usize,
     texts: usize,
+    source_spans: u32,
 }
 
 /// Collects spans from importers. Spans of one trace id join one trace, whatever file they came from.
@@ -223,11 +224,24 @@ impl Builder {
             resources: self.set.resources.len(),
             scopes: self.set.scopes.len(),
             texts: self.set.texts.len(),
+            source_spans: self
+                .set
+                .sources
+                .get(self.current.0 as usize)
+                .map_or(0, |s| s.span_count),
         }
     }
 
-    /// Undoes everything since `cp`, including the file registered after it.
-    pub(crate) fn rollback(&mut self, cp: Checkpoint, source: SourceId) {
+    /// Undoes what the current file added since `cp`, taken after [`Builder::begin_source`], and
+    /// its warnings: an importer that gave up can then read the file again another way.
+    pub(crate) fn rollback_source(&mut self, cp: Checkpoint) {
+        let source = self.current;
+        self.truncate_tables(cp);
+        self.set.sources[source.0 as usize].span_count = cp.source_spans;
+        self.warnings.truncate_source(source);
+    }
+
+    fn truncate_tables(&mut self, cp: Checkpoint) {
         let s = &mut self.set;
         s.strings.truncate(cp.strings);
         s.spans.truncate(cp.spans);
@@ -241,12 +255,17 @@ impl Builder {
         s.resources.truncate(cp.resources);
         s.scopes.truncate(cp.scopes);
         s.texts.truncate(cp.texts);
-        s.sources.truncate(source.0 as usize);
-        self.warnings.truncate_source(source);
         self.attr_scratch.clear();
         self.value_scratch.clear();
         self.event_scratch.clear();
         self.link_scratch.clear();
+    }
+
+    /// Undoes everything since `cp`, including the file registered after it.
+    pub(crate) fn rollback(&mut self, cp: Checkpoint, source: SourceId) {
+        self.truncate_tables(cp);
+        self.set.sources.truncate(source.0 as usize);
+        self.warnings.truncate_source(source);
     }
 
     /// Interns a string.

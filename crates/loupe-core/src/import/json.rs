@@ -106,6 +106,12 @@ impl Scalar<'_> {
             Scalar::U64(v) => Some(*v),
             Scalar::I64(v) => u64::try_from(*v).ok(),
             Scalar::F64(v) if v.is_finite() && *v >= 0.0 && *v < 1.9e19 => Some(*v as u64),
+            // Plain digits (timestamps) are read directly: the same value as `parse`, faster.
+            Scalar::Str(s)
+                if (1..=19).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit()) =>
+            {
+                Some(s.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
+            }
             Scalar::Str(s) => {
                 let s = s.trim();
                 s.parse::<u64>()
@@ -218,16 +224,17 @@ impl Span0 {
 /// Turns a raw JSON value into a string value: short strings are interned; long ones stay in
 /// the input and decode on demand. Non-strings are kept as their JSON text.
 pub(crate) fn string_value(b: &mut Builder, input: Span0, raw: &RawValue) -> Value {
-    text_value(b, input, raw, false)
+    text_value(b, input, raw.get(), false)
 }
 
 /// Like [`string_value`] for a base64 bytes value.
 pub(crate) fn bytes_value(b: &mut Builder, input: Span0, raw: &RawValue) -> Value {
-    text_value(b, input, raw, true)
+    text_value(b, input, raw.get(), true)
 }
 
-fn text_value(b: &mut Builder, input: Span0, raw: &RawValue, bytes: bool) -> Value {
-    let text = raw.get();
+/// Like [`string_value`] (`bytes` false) or [`bytes_value`] (true) for the raw JSON text of a
+/// value, borrowed from the input.
+pub(crate) fn text_value(b: &mut Builder, input: Span0, text: &str, bytes: bool) -> Value {
     let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
         return b.string_value(text);
     };

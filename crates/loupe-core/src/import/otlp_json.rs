@@ -3,12 +3,14 @@
 //! lowerCamelCase and snake_case field names, hex or base64 ids, int64 as strings or numbers, enums
 //! as numbers or names.
 //!
-//! Parsing streams straight into the [`Builder`] through serde seeds: no intermediate tree, strings
-//! borrowed from the input, long strings left in place as byte ranges.
+//! Parsing streams straight into the [`Builder`]: no intermediate tree, strings borrowed from the
+//! input, long strings left in place as byte ranges. A hand-written reader ([`scan`]) reads files
+//! of the usual shape; anything it does not handle (and every error) goes to the serde seeds
+//! below, which make the same builder calls.
 
 use super::json::{
-    Scalar, Span0, bytes_value, fields, has_key, head, is_json_lines, lines, scalar_value,
-    string_value, trim_start,
+    Scalar, Span0, fields, has_key, head, is_json_lines, lines, scalar_value, text_value,
+    trim_start,
 };
 use super::{Importer, Input};
 use crate::builder::{Builder, NewSpan};
@@ -23,6 +25,8 @@ use crate::warning::WarningCode;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::fmt;
+
+mod scan;
 
 /// The OTLP JSON importer.
 #[derive(Debug, Clone, Copy)]
@@ -47,13 +51,58 @@ impl Importer for OtlpJson {
     }
 
     fn import(&self, input: &Input<'_>, b: &mut Builder) -> Result<(), ImportError> {
-        // About 1 KB per span in typical agent traces: reserve once instead of regrowing.
-        b.reserve_spans(input.bytes.len() / 1500);
-        let span0 = Span0::of(input.bytes);
+        // About 1 KB per span in typical agent traces (1.2 KB in `loupe-synth`'s): reserve once,
+        // a little over, instead of regrowing. Pages reserved but never written cost nothing, and
+        // `finish` gives back what was not used.
+        b.reserve_spans(input.bytes.len() / 1000);
         // Valid UTF-8 throughout (the usual case) lets serde_json skip validating each string:
         // one fast pass here instead of one per string. Otherwise fall back to reading bytes.
         let text = std::str::from_utf8(input.bytes).ok();
-        if is_json_lines(input.bytes) {
+        let json_lines = is_json_lines(input.bytes);
+        if let Some(text) = text {
+            // The fast reader first; if it gives up, undo what it added and use the seeds.
+            let cp = b.checkpoint();
+            let mut ctx = Ctx {
+                b: &mut *b,
+                input: Span0::of(input.bytes),
+                bytes: input.bytes,
+                limits: input.limits,
+                depth: 0,
+            };
+            if scan_text(&mut ctx, text, json_lines).is_ok() {
+                return Ok(());
+            }
+            b.rollback_source(cp);
+        }
+        self.import_seeds(input, b, text, json_lines)
+    }
+}
+
+/// Reads the whole input with the fast reader ([`scan`]).
+fn scan_text(ctx: &mut Ctx<'_>, text: &str, json_lines: bool) -> Result<(), scan::Bail> {
+    if json_lines {
+        for (_, line) in lines(text.as_bytes()) {
+            let at = line.as_ptr() as usize - text.as_ptr() as usize;
+            scan::document(ctx, text.get(at..at + line.len()).ok_or(scan::Bail)?)?;
+        }
+        Ok(())
+    } else {
+        let start = text.len() - trim_start(text.as_bytes()).len();
+        scan::document(ctx, text.get(start..).ok_or(scan::Bail)?)
+    }
+}
+
+impl OtlpJson {
+    /// Reads the input with the serde seeds.
+    fn import_seeds(
+        &self,
+        input: &Input<'_>,
+        b: &mut Builder,
+        text: Option<&str>,
+        json_lines: bool,
+    ) -> Result<(), ImportError> {
+        let span0 = Span0::of(input.bytes);
+        if json_lines {
             let mut first_error = None;
             let mut lines_read = 0usize;
             for (number, line) in lines(input.bytes) {
@@ -482,22 +531,18 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
         );
         s.resource = self.1.0;
         s.scope = self.1.1;
-        let mut trace_id: Option<Scalar<'de>> = None;
-        let mut span_id: Option<Scalar<'de>> = None;
-        let mut parent_id: Option<Scalar<'de>> = None;
-        let (mut start, mut end, mut kind) = (None, None, None);
-        let mut bad_status: Option<String> = None;
+        let mut p = SpanParts::default();
         while let Some(k) = map.next_key::<SpanField>()? {
             match k {
-                SpanField::TraceId => trace_id = Some(map.next_value()?),
-                SpanField::SpanId => span_id = Some(map.next_value()?),
-                SpanField::ParentSpanId => parent_id = Some(map.next_value()?),
+                SpanField::TraceId => p.trace_id = Some(map.next_value()?),
+                SpanField::SpanId => p.span_id = Some(map.next_value()?),
+                SpanField::ParentSpanId => p.parent_id = Some(map.next_value()?),
                 SpanField::TraceState => s.trace_state = interned(ctx.b, &map.next_value()?),
                 SpanField::Flags => s.flags = count(&map.next_value()?),
                 SpanField::Name => s.name = interned(ctx.b, &map.next_value()?),
-                SpanField::Kind => kind = Some(map.next_value::<Scalar<'de>>()?),
-                SpanField::Start => start = Some(map.next_value::<Scalar<'de>>()?),
-                SpanField::End => end = Some(map.next_value::<Scalar<'de>>()?),
+                SpanField::Kind => p.kind = Some(map.next_value::<Scalar<'de>>()?),
+                SpanField::Start => p.start = Some(map.next_value::<Scalar<'de>>()?),
+                SpanField::End => p.end = Some(map.next_value::<Scalar<'de>>()?),
                 SpanField::Attributes => s.attrs = map.next_value_seed(AttrList(&mut *ctx))?,
                 SpanField::DroppedAttributes => s.dropped[0] = count(&map.next_value()?),
                 SpanField::Events => s.events = map.next_value_seed(EventList(&mut *ctx))?,
@@ -508,97 +553,125 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                     let (code, message, bad) = map.next_value_seed(StatusSeed(&mut *ctx))?;
                     s.status = code;
                     s.status_message = message;
-                    bad_status = bad;
+                    p.bad_status = bad;
                 }
                 SpanField::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        // Position: the span id's text in the input, else the trace id's.
-        let offset = [&span_id, &trace_id]
-            .into_iter()
-            .flatten()
-            .find_map(|id| match id {
-                Scalar::Str(std::borrow::Cow::Borrowed(t)) => ctx.input.offset_of(t),
-                _ => None,
-            })
-            .unwrap_or(0);
-        s.offset = offset as u64;
-        let name = SpanName(s.name);
-        s.trace_id = match trace_id.as_ref().map(|t| id_field::<16>(t)) {
-            Some(Id::Bytes(b)) => TraceId::Bytes(b),
-            Some(Id::None) | None => {
-                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
-                ctx.b.warn(WarningCode::MissingField, || {
-                    format!("span `{name}` at {at} has no traceId; it is kept in a trace with an empty id")
-                });
-                TraceId::Raw(Sym::EMPTY)
-            }
-            Some(Id::Raw(text)) => {
-                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
-                ctx.b.warn(WarningCode::BadId, || {
-                    format!("span `{name}` at {at}: traceId {text:?} is not 32 hex digits or base64 of 16 bytes; kept as given")
-                });
-                TraceId::Raw(ctx.b.intern(&text))
-            }
-        };
-        s.span_id = match span_id.as_ref().map(|t| id_field::<8>(t)) {
-            Some(Id::Bytes(b)) => SpanId::Bytes(b),
-            Some(Id::None) | None => {
-                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
-                ctx.b.warn(WarningCode::MissingField, || {
-                    format!("span `{name}` at {at} has no spanId; it is kept with an empty id")
-                });
-                SpanId::Raw(Sym::EMPTY)
-            }
-            Some(Id::Raw(text)) => {
-                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
-                ctx.b.warn(WarningCode::BadId, || {
-                    format!("span `{name}` at {at}: spanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
-                });
-                SpanId::Raw(ctx.b.intern(&text))
-            }
-        };
-        s.parent_id = match parent_id.as_ref().map(|t| id_field::<8>(t)) {
-            Some(Id::Bytes(b)) => Some(SpanId::Bytes(b)),
-            Some(Id::None) | None => None,
-            Some(Id::Raw(text)) => {
-                let (at, name) = (ctx.where_(offset), name.text(ctx.b));
-                ctx.b.warn(WarningCode::BadId, || {
-                    format!("span `{name}` at {at}: parentSpanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
-                });
-                Some(SpanId::Raw(ctx.b.intern(&text)))
-            }
-        };
-        s.kind = match &kind {
-            None | Some(Scalar::Null) => SpanKind::Unspecified,
-            Some(k) => match k
-                .as_i64()
-                .and_then(SpanKind::from_otlp)
-                .or_else(|| k.as_str().and_then(SpanKind::from_name))
-            {
-                Some(kind) => kind,
-                None => {
-                    let (at, what, name) = (ctx.where_(offset), k.describe(), name.text(ctx.b));
-                    ctx.b.warn(WarningCode::BadValue, || {
-                        format!("span `{name}` at {at}: kind is {what}, expected 0–5 or a name such as SPAN_KIND_SERVER; taken as unspecified")
-                    });
-                    SpanKind::Unspecified
-                }
-            },
-        };
-        if let Some(what) = bad_status {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
-            ctx.b.warn(WarningCode::BadValue, || {
-                format!("span `{name}` at {at}: status code is {what}, expected 0–2 or STATUS_CODE_OK/ERROR/UNSET; taken as unset")
-            });
-        }
-        s.start_unix_ns = time_field(ctx, start.as_ref(), "startTimeUnixNano", name, offset);
-        s.end_unix_ns = time_field(ctx, end.as_ref(), "endTimeUnixNano", name, offset);
-        ctx.b.add_span(s);
+        finish_span(ctx, s, p);
         Ok(())
     }
+}
+
+/// The fields of a span that are checked once the whole object is read.
+#[derive(Default)]
+struct SpanParts<'x> {
+    trace_id: Option<Scalar<'x>>,
+    span_id: Option<Scalar<'x>>,
+    parent_id: Option<Scalar<'x>>,
+    start: Option<Scalar<'x>>,
+    end: Option<Scalar<'x>>,
+    kind: Option<Scalar<'x>>,
+    bad_status: Option<String>,
+}
+
+/// Reads ids, kind and times (warning about what is wrong) and adds the span.
+fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
+    let SpanParts {
+        trace_id,
+        span_id,
+        parent_id,
+        start,
+        end,
+        kind,
+        bad_status,
+    } = p;
+    // Position: the span id's text in the input, else the trace id's.
+    let offset = [&span_id, &trace_id]
+        .into_iter()
+        .flatten()
+        .find_map(|id| match id {
+            Scalar::Str(std::borrow::Cow::Borrowed(t)) => ctx.input.offset_of(t),
+            _ => None,
+        })
+        .unwrap_or(0);
+    s.offset = offset as u64;
+    let name = SpanName(s.name);
+    s.trace_id = match trace_id.as_ref().map(|t| id_field::<16>(t)) {
+        Some(Id::Bytes(b)) => TraceId::Bytes(b),
+        Some(Id::None) | None => {
+            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            ctx.b.warn(WarningCode::MissingField, || {
+                format!(
+                    "span `{name}` at {at} has no traceId; it is kept in a trace with an empty id"
+                )
+            });
+            TraceId::Raw(Sym::EMPTY)
+        }
+        Some(Id::Raw(text)) => {
+            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            ctx.b.warn(WarningCode::BadId, || {
+                    format!("span `{name}` at {at}: traceId {text:?} is not 32 hex digits or base64 of 16 bytes; kept as given")
+                });
+            TraceId::Raw(ctx.b.intern(&text))
+        }
+    };
+    s.span_id = match span_id.as_ref().map(|t| id_field::<8>(t)) {
+        Some(Id::Bytes(b)) => SpanId::Bytes(b),
+        Some(Id::None) | None => {
+            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            ctx.b.warn(WarningCode::MissingField, || {
+                format!("span `{name}` at {at} has no spanId; it is kept with an empty id")
+            });
+            SpanId::Raw(Sym::EMPTY)
+        }
+        Some(Id::Raw(text)) => {
+            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            ctx.b.warn(WarningCode::BadId, || {
+                    format!("span `{name}` at {at}: spanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
+                });
+            SpanId::Raw(ctx.b.intern(&text))
+        }
+    };
+    s.parent_id = match parent_id.as_ref().map(|t| id_field::<8>(t)) {
+        Some(Id::Bytes(b)) => Some(SpanId::Bytes(b)),
+        Some(Id::None) | None => None,
+        Some(Id::Raw(text)) => {
+            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            ctx.b.warn(WarningCode::BadId, || {
+                    format!("span `{name}` at {at}: parentSpanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
+                });
+            Some(SpanId::Raw(ctx.b.intern(&text)))
+        }
+    };
+    s.kind = match &kind {
+        None | Some(Scalar::Null) => SpanKind::Unspecified,
+        Some(k) => match k
+            .as_i64()
+            .and_then(SpanKind::from_otlp)
+            .or_else(|| k.as_str().and_then(SpanKind::from_name))
+        {
+            Some(kind) => kind,
+            None => {
+                let (at, what, name) = (ctx.where_(offset), k.describe(), name.text(ctx.b));
+                ctx.b.warn(WarningCode::BadValue, || {
+                        format!("span `{name}` at {at}: kind is {what}, expected 0–5 or a name such as SPAN_KIND_SERVER; taken as unspecified")
+                    });
+                SpanKind::Unspecified
+            }
+        },
+    };
+    if let Some(what) = bad_status {
+        let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+        ctx.b.warn(WarningCode::BadValue, || {
+                format!("span `{name}` at {at}: status code is {what}, expected 0–2 or STATUS_CODE_OK/ERROR/UNSET; taken as unset")
+            });
+    }
+    s.start_unix_ns = time_field(ctx, start.as_ref(), "startTimeUnixNano", name, offset);
+    s.end_unix_ns = time_field(ctx, end.as_ref(), "endTimeUnixNano", name, offset);
+    ctx.b.add_span(s);
 }
 
 fn time_field(
@@ -887,25 +960,50 @@ impl<'de> Visitor<'de> for AttrList<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range32, A::Error> {
         let ctx = self.0;
-        let mark = ctx.b.attr_mark();
-        let (mut kept, mut skipped) = (0usize, 0usize);
+        let mut list = AttrCollector::start(ctx);
         while let Some(kv) = seq.next_element_seed(KeyValueSeed(&mut *ctx))? {
-            if let Some(attr) = kv {
-                if kept < ctx.limits.max_attrs_per_span {
-                    ctx.b.push_attr(attr);
-                    kept += 1;
-                } else {
-                    skipped += 1;
-                }
+            list.push(ctx, kv);
+        }
+        Ok(list.commit(ctx))
+    }
+}
+
+/// An attribute list being collected: keeps the first `max_attrs_per_span` and counts the rest.
+struct AttrCollector {
+    mark: usize,
+    kept: usize,
+    skipped: usize,
+}
+
+impl AttrCollector {
+    fn start(ctx: &Ctx<'_>) -> Self {
+        AttrCollector {
+            mark: ctx.b.attr_mark(),
+            kept: 0,
+            skipped: 0,
+        }
+    }
+
+    fn push(&mut self, ctx: &mut Ctx<'_>, kv: Option<Attr>) {
+        if let Some(attr) = kv {
+            if self.kept < ctx.limits.max_attrs_per_span {
+                ctx.b.push_attr(attr);
+                self.kept += 1;
+            } else {
+                self.skipped += 1;
             }
         }
-        if skipped > 0 {
+    }
+
+    fn commit(self, ctx: &mut Ctx<'_>) -> Range32 {
+        if self.skipped > 0 {
             let max = ctx.limits.max_attrs_per_span;
+            let all = self.kept + self.skipped;
             ctx.b.warn(WarningCode::Limit, || {
-                format!("a list of {} attributes is over the limit of {max} (max_attrs_per_span); the first {max} were kept", kept + skipped)
+                format!("a list of {all} attributes is over the limit of {max} (max_attrs_per_span); the first {max} were kept")
             });
         }
-        Ok(ctx.b.commit_attrs(mark))
+        ctx.b.commit_attrs(self.mark)
     }
 }
 
@@ -943,14 +1041,19 @@ impl<'de> Visitor<'de> for KeyValueSeed<'_, '_> {
                 }
             }
         }
-        match key {
-            Some(key) => Ok(Some(Attr { key, value })),
-            None => {
-                ctx.b.warn(WarningCode::MissingField, || {
-                    "an attribute has no key; it was skipped".into()
-                });
-                Ok(None)
-            }
+        Ok(keyed(ctx, key, value))
+    }
+}
+
+/// The attribute, or `None` (with a warning) when it has no key.
+fn keyed(ctx: &mut Ctx<'_>, key: Option<Sym>, value: Value) -> Option<Attr> {
+    match key {
+        Some(key) => Some(Attr { key, value }),
+        None => {
+            ctx.b.warn(WarningCode::MissingField, || {
+                "an attribute has no key; it was skipped".into()
+            });
+            None
         }
     }
 }
@@ -1022,19 +1125,11 @@ impl<'de> Visitor<'de> for AnyValueSeed<'_, '_> {
             value = match k {
                 AnyField::Str => {
                     let raw: &'de RawValue = map.next_value()?;
-                    capped_string(ctx, raw)
+                    capped_string(ctx, raw.get())
                 }
                 AnyField::Bytes => {
                     let raw: &'de RawValue = map.next_value()?;
-                    if raw.get().len() > ctx.limits.max_value_bytes.saturating_mul(2) {
-                        let (len, max) = (raw.get().len(), ctx.limits.max_value_bytes);
-                        ctx.b.warn(WarningCode::Limit, || {
-                            format!("a bytes value of {len} base64 characters is over the limit of {max} bytes (max_value_bytes); it was left out")
-                        });
-                        Value::Empty
-                    } else {
-                        bytes_value(ctx.b, ctx.input, raw)
-                    }
+                    capped_bytes(ctx, raw.get())
                 }
                 AnyField::Int => {
                     let v: Scalar<'_> = map.next_value()?;
@@ -1091,15 +1186,27 @@ fn too_deep(ctx: &mut Ctx<'_>) -> bool {
     true
 }
 
-/// A `stringValue`, cut to `max_value_bytes` (at a character boundary) when longer.
-fn capped_string(ctx: &mut Ctx<'_>, raw: &RawValue) -> Value {
+/// A `bytesValue` (its raw JSON text), left out when over `max_value_bytes`.
+fn capped_bytes(ctx: &mut Ctx<'_>, text: &str) -> Value {
+    if text.len() > ctx.limits.max_value_bytes.saturating_mul(2) {
+        let (len, max) = (text.len(), ctx.limits.max_value_bytes);
+        ctx.b.warn(WarningCode::Limit, || {
+            format!("a bytes value of {len} base64 characters is over the limit of {max} bytes (max_value_bytes); it was left out")
+        });
+        Value::Empty
+    } else {
+        text_value(ctx.b, ctx.input, text, true)
+    }
+}
+
+/// A `stringValue` (its raw JSON text), cut to `max_value_bytes` (at a character boundary) when longer.
+fn capped_string(ctx: &mut Ctx<'_>, text: &str) -> Value {
     let max = ctx.limits.max_value_bytes;
-    let text = raw.get();
     if text.len() <= max.saturating_add(2) {
-        return string_value(ctx.b, ctx.input, raw);
+        return text_value(ctx.b, ctx.input, text, false);
     }
     let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
-        return string_value(ctx.b, ctx.input, raw);
+        return text_value(ctx.b, ctx.input, text, false);
     };
     let decoded = crate::model::decode_json_string(inner.as_bytes());
     if decoded.len() <= max {
@@ -1170,5 +1277,184 @@ impl<'de> Visitor<'de> for ValuesHolder<'_, '_> {
             }
         }
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::Limits;
+
+    /// The set (and result) from reading `bytes` the usual way (`fast`) or with the seeds alone.
+    fn load_with(bytes: &[u8], limits: Limits, fast: bool) -> String {
+        let mut b = Builder::default();
+        let source = b.begin_source("f.json", "otlp-json", None);
+        let input = Input {
+            name: "f.json",
+            bytes,
+            limits,
+        };
+        let r = if fast {
+            OtlpJson.import(&input, &mut b)
+        } else {
+            let text = std::str::from_utf8(bytes).ok();
+            OtlpJson.import_seeds(&input, &mut b, text, is_json_lines(bytes))
+        };
+        b.set_source_bytes(source, bytes.to_vec());
+        format!("{r:?}\n{:#?}", b.finish())
+    }
+
+    /// Whether the fast reader reads `bytes` by itself, without giving up.
+    fn fast_reads(bytes: &[u8]) -> bool {
+        let mut b = Builder::default();
+        b.begin_source("f.json", "otlp-json", None);
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut ctx = Ctx {
+            b: &mut b,
+            input: Span0::of(bytes),
+            bytes,
+            limits: Limits::default(),
+            depth: 0,
+        };
+        scan_text(&mut ctx, text, is_json_lines(bytes)).is_ok()
+    }
+
+    fn assert_same(bytes: &[u8], what: &str) {
+        let tight = Limits {
+            max_value_bytes: 8,
+            max_attrs_per_span: 2,
+            max_value_depth: 1,
+            ..Limits::default()
+        };
+        for limits in [Limits::default(), tight] {
+            let (fast, seeds) = (
+                load_with(bytes, limits, true),
+                load_with(bytes, limits, false),
+            );
+            assert!(
+                fast == seeds,
+                "{what}: the readers differ\n{fast}\n---\n{seeds}"
+            );
+        }
+    }
+
+    /// The OTLP JSON fixtures, by name.
+    fn fixtures() -> Vec<(&'static str, &'static [u8])> {
+        macro_rules! fixture {
+            ($name:literal) => {
+                (
+                    $name,
+                    &include_bytes!(concat!("../../../../tests/fixtures/", $name))[..],
+                )
+            };
+        }
+        vec![
+            fixture!("otlp/valid/agent-run-hex.json"),
+            fixture!("otlp/valid/anyvalue-every-kind.json"),
+            fixture!("otlp/valid/api-v3-result-wrapper.json"),
+            fixture!("otlp/valid/base64-ids-enum-names.json"),
+            fixture!("otlp/valid/collector-file-exporter.jsonl"),
+            fixture!("otlp/valid/sdk-node-agent.jsonl"),
+            fixture!("otlp/valid/sdk-python-agent.json"),
+            fixture!("otlp/valid/snake-case-and-old-names.json"),
+            fixture!("otlp/invalid/bad-lines.jsonl"),
+            fixture!("otlp/invalid/not-json.json"),
+            fixture!("otlp/invalid/parent-cycle.json"),
+            fixture!("otlp/invalid/truncated-after-first-span.json"),
+            fixture!("otlp/invalid/wrong-types-and-odd-ids.json"),
+            fixture!("equivalence/node-agent/otlp.json"),
+            fixture!("equivalence/python-agent/otlp.json"),
+            fixture!("genai/openai-v2-agent.json"),
+            fixture!("genai/openinference-agent.json"),
+            fixture!("genai/openllmetry-agent.json"),
+            fixture!("analysis/conventions/old-message-events.json"),
+            fixture!("analysis/conventions/openllmetry-flattened.json"),
+            fixture!("analysis/secret/positive.json"),
+            fixture!("analysis/truncated/positive.json"),
+        ]
+    }
+
+    #[test]
+    fn fast_reader_matches_the_seeds_on_every_fixture_and_its_truncations() {
+        let synth = loupe_synth::generate(300, 7);
+        let mut inputs = fixtures();
+        inputs.push(("loupe-synth, 300 spans", &synth));
+        let mut read_fast = 0;
+        for (what, bytes) in inputs {
+            assert!(OtlpJson.sniff(bytes).is_ok(), "{what}");
+            read_fast += usize::from(fast_reads(bytes));
+            assert_same(bytes, what);
+            // Cut short at a few places: the fast reader gives up and the seeds report the error.
+            for cut in [1, 2, 3, 5, 8, 13].map(|k| bytes.len() * k / 21) {
+                assert_same(&bytes[..cut], &format!("{what} cut at {cut}"));
+            }
+        }
+        assert!(
+            read_fast >= 15,
+            "the fast reader read only {read_fast} inputs"
+        );
+        assert!(fast_reads(&synth));
+    }
+
+    #[test]
+    fn fast_reader_matches_the_seeds_on_odd_input() {
+        let cases: &[&str] = &[
+            // Escapes in keys, names and ids; lone surrogates; unknown fields of every type.
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","n\u0061me":"a","x":[1,-2.5e3,true,null,{"y":"\ud800"}]}]}]}]}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"caf\u00e9 \"q\""}]}]}]}"#,
+            // Values of every shape, bare values, nulls, numbers as strings and numbers.
+            r#"{"resourceSpans":[{"resource":null,"scopeSpans":[{"scope":null,"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","kind":"SPAN_KIND_CLIENT","startTimeUnixNano":1700000000000000000,"endTimeUnixNano":"1.7e18","status":{"code":"STATUS_CODE_ERROR","message":"m"},"attributes":[null,{"value":{"stringValue":"no key"}},{"key":"a","value":"bare"},{"key":"b","value":12},{"key":"c","value":-3},{"key":"d","value":0.25},{"key":"e","value":[1,"x",[2]]},{"key":"f","value":{"intValue":"x"}},{"key":"g","value":{"doubleValue":"NaN"}},{"key":"h","value":{"boolValue":"true"}},{"key":"i","value":{"bytesValue":"aGVsbG8="}},{"key":"j","value":{"kvlistValue":{"values":[{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"deep \n text"}]}}}]}}},{"key":"l","value":{"arrayValue":null}},{"key":"m","value":{"arrayValue":{"values":"no"}}},{"key":"n","value":{"stringValue":12}},{"key":"o","value":{"stringValue":"a string longer than eight bytes, \u00e9"}},{"key":"p","value":{"intValue":18446744073709551616}},{"key":"q","value":{"doubleValue":1e400}}]}]}]}]}"#,
+            // Bad ids, missing fields, reversed times, bad kind and status, events and links.
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"nothex","spanId":"","parentSpanId":"zz","name":"b","kind":9,"startTimeUnixNano":"5","endTimeUnixNano":"4","status":{"code":7},"events":[{"timeUnixNano":"6","name":"e","attributes":[{"key":"x","value":{"stringValue":"y"}}]}],"links":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","traceState":"t","flags":1}]},{"name":"no ids"}]}]}]}"#,
+            // The api_v3 wrapper, snake_case, old names, schema urls, whitespace everywhere.
+            "\u{feff} { \"result\" : { \"resource_spans\" : [ { \"schema_url\" : \"s\" , \"instrumentation_library_spans\" : [ { \"instrumentation_library\" : { \"name\" : \"lib\" , \"version\" : 1 } , \"spans\" : [ { \"trace_id\" : \"W47/95gDgQPSabYzgT/GDA==\" , \"span_id\" : \"7uGbfsPBsXQ=\" , \"dropped_attributes_count\" : 3 } ] } ] } ] } }\r\n",
+            // Syntax errors the fast reader must not accept.
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a",}]}]}]}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a"}]}]}]} x"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":01}]}]}]}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":"tab	in string"}]}]}]}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":"\q"}]}]}]}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":[1,]}]}]}]}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":tru}]}]}]}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a"}]}]}],}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[null]}]}]}"#,
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","events":[null]}]}]}]}"#,
+            r#"{"resourceSpans":{"scopeSpans":[]}}"#,
+            // JSON Lines, one line broken.
+            "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"l1\"}]}]}]}\n\n{\"resourceSpans\":[]}\r\n{\"resourceSpans\":[\n",
+            "{\"resourceSpans\":[]}\n{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"l2\"}]}]}]}\n",
+        ];
+        for (i, case) in cases.iter().enumerate() {
+            assert_same(case.as_bytes(), &format!("case {i}"));
+        }
+        // Nesting deeper than the fast reader goes, and deeper than serde_json goes.
+        for levels in [90, 200] {
+            let deep = format!(
+                r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"name":"d","x":{}{}}}]}}]}}]}}"#,
+                "[".repeat(levels),
+                "]".repeat(levels)
+            );
+            assert_same(deep.as_bytes(), &format!("{levels} levels"));
+        }
+        // Invalid UTF-8 in a value; long text of two- and three-byte characters.
+        let head = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"#;
+        let mut bad = head.as_bytes().to_vec();
+        bad.extend_from_slice(b"\"a\xff b\"}]}]}]}");
+        assert_same(&bad, "invalid UTF-8");
+        for pad in [0, 1, 2] {
+            let long = format!(
+                r#"{head}"né","attributes":[{{"key":"k","value":{{"stringValue":"{}{}"}}}},{{"key":"été","value":{{"stringValue":"€"}}}}]}}]}}]}}]}}"#,
+                "x".repeat(pad),
+                "\u{e9}\u{20ac}".repeat(70_000 / 5)
+            );
+            assert!(fast_reads(long.as_bytes()));
+            assert_same(long.as_bytes(), &format!("long text, pad {pad}"));
+        }
+        // The usual shape is read by the fast reader itself.
+        assert!(fast_reads(cases[3].as_bytes()));
+        assert!(fast_reads(cases[4].as_bytes()));
+        assert!(!fast_reads(cases[0].as_bytes()));
     }
 }
