@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PORT ?= 8080
 SAMPLE := tests/fixtures/otlp/valid/sdk-python-agent.json
 
-.PHONY: setup dist serve demo test lint bench
+.PHONY: setup dist serve demo test lint bench bench-viewer
 
 ## Install toolchain pieces (idempotent).
 setup:
@@ -35,3 +35,9 @@ lint: setup
 ## Ingest and memory benchmarks (pass BENCH_ARGS=--1m for the 1M-span case).
 bench: setup
 	@scripts/bench.sh $(BENCH_ARGS)
+
+## The viewer in headless Chromium on 200k spans: open, scroll, expand, collapse, filter
+## (VIEWER_ARGS=--1m also opens 1M spans; see docs/benchmarks.md, "Viewer").
+bench-viewer:
+	@scripts/setup.sh browser
+	node scripts/viewer-perf.mjs --build $(VIEWER_ARGS)

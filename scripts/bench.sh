@@ -3,17 +3,20 @@
 #
 #   scripts/bench.sh          10k and 100k spans
 #   scripts/bench.sh --1m     also 1M spans (~1.2 GB of OTLP JSON; needs ~6 GB of free memory)
+#   scripts/bench.sh --viewer then the viewer in headless Chromium (scripts/viewer-perf.mjs)
 #
 # Results go to standard output; docs/benchmarks.md says how to read them.
 set -euo pipefail
+viewer=
 
 cd "$(dirname "$0")/.."
 
 for arg in "$@"; do
     case "$arg" in
         --1m) export LOUPE_BENCH_1M=1 ;;
+        --viewer) viewer=1 ;;
         -h | --help)
-            sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -48,3 +51,9 @@ echo
 
 echo "== memory (counting allocator; figures include the input, which the set keeps)"
 cargo bench -q -p loupe-core --bench memory
+
+if [ -n "$viewer" ]; then
+    echo
+    echo "== viewer (headless Chromium; docs/benchmarks.md, \"Viewer\")"
+    node scripts/viewer-perf.mjs --build ${LOUPE_BENCH_1M:+--1m}
+fi

@@ -308,7 +308,7 @@ async function typeFilter(browser, page, query, out, key) {
   const work = stats(r.work);
   line(`filter typing: frame interval`, iv, `${r.deltas.filter((d) => d > 20).length} late`);
   line(`filter typing: main-thread work/frame`, work);
-  console.log(`  filter "${query}": ${status.trim()}, shown ${r.toCount} ms after the last key (150 ms debounce included)`);
+  console.log(`  filter "${query}": ${status.trim()}, shown ${r.toCount} ms after typing ended (the 150 ms debounce included)`);
   out[key] = { query, interval: iv, work, after_last_key_ms: r.toCount, status: status.trim() };
   await filter.fill('');
   await page.keyboard.press('Escape');
@@ -318,10 +318,31 @@ async function oneTraceCase(browser, url, file, out) {
   console.log(`\n== one trace: ${path.basename(file)} (${(statSync(file).size / 1e6).toFixed(0)} MB)`);
   const app = await openApp(browser, url);
   const { page } = app;
+  if (process.env.VIEWER_PERF_DEBUG) {
+    const cdp = await page.context().newCDPSession(page);
+    setInterval(async () => {
+      const a = Date.now();
+      const r = await cdp.send('Runtime.evaluate', { expression: 'document.querySelectorAll("*").length', returnByValue: true }).catch((e) => String(e));
+      step(`heartbeat ${Date.now() - a} ms ${JSON.stringify(r?.result?.value ?? r)}`);
+    }, 3000).unref();
+  }
   step('open');
   const open = await openFile(page, file, '.tree-body .row');
   console.log(`  open (file picked -> tree rows painted): ${(open / 1000).toFixed(2)} s`);
   out.open_ms = open;
+  // The side panel (findings, cost) fills after the tree; wait until it has.
+  step('until the side panel is filled');
+  const ready = await page.waitForFunction(
+    () => {
+      const p = document.querySelector('[data-testid=panel]');
+      return p && !p.textContent.includes('Loading') && p.textContent.trim().length > 40 && performance.now() - window.__picked;
+    },
+    null,
+    { polling: 'raf', timeout: 30 * 60 * 1000 },
+  );
+  out.interactive_ms = await ready.jsonValue();
+  out.dom_nodes = await page.evaluate(() => document.querySelectorAll('*').length);
+  console.log(`  file picked -> side panel filled (findings): ${(out.interactive_ms / 1000).toFixed(1)} s; ${out.dom_nodes} DOM nodes in the page`);
   step('rows');
   out.rows = await rowCountOf(page);
   out.dom_rows = await rowsShown(page);
@@ -395,6 +416,17 @@ async function oneTraceCase(browser, url, file, out) {
   await app.context.close();
 }
 
+/** The element that scrolls the trace list. */
+function listScroller(page) {
+  return page.evaluate(() => {
+    for (const sel of ['.table-wrap', '.list-page', 'main', '.app']) {
+      const el = document.querySelector(sel);
+      if (el && el.scrollHeight > el.clientHeight + 1 && getComputedStyle(el).overflowY !== 'visible') return sel;
+    }
+    return 'html';
+  });
+}
+
 async function manyCase(browser, url, file, out) {
   console.log(`\n== many traces: ${path.basename(file)} (${(statSync(file).size / 1e6).toFixed(0)} MB)`);
   const app = await openApp(browser, url);
@@ -405,13 +437,7 @@ async function manyCase(browser, url, file, out) {
   out.traces = await page.$$eval('[data-testid=trace-list] .trace-row', (r) => r.length);
   out.wasm_memory = await wasmMemory(page);
   console.log(`  open (file picked -> trace list painted): ${(open / 1000).toFixed(2)} s; ${out.traces} trace rows; worker wasm memory ${(out.wasm_memory / 2 ** 20).toFixed(0)} MiB`);
-  const scroller = await page.evaluate(() => {
-    const w = document.querySelector('.table-wrap');
-    if (w && w.scrollHeight > w.clientHeight + 1) return '.table-wrap';
-    const m = document.querySelector('.list-page');
-    if (m && m.scrollHeight > m.clientHeight + 1) return '.list-page';
-    return 'html';
-  });
+  const scroller = await listScroller(page);
   await scrollCase(browser, page, 'scroll trace list', scroller, 3 * 33, out, 'scroll_list');
   // Sorting the list by a column.
   const sorts = [];
@@ -470,7 +496,7 @@ async function bigCase(browser, url, file, out) {
     console.log(`  no trace list; the page says: ${text.replace(/\s+/g, ' ')}`);
     out.page_text = text;
   } else {
-    await scrollCase(browser, page, 'scroll trace list', '.table-wrap', 3 * 33, out, 'scroll_list');
+    await scrollCase(browser, page, 'scroll trace list', await listScroller(page), 3 * 33, out, 'scroll_list');
     // The largest trace.
     const t = await latency(
       page,
