@@ -52,7 +52,7 @@ const opts = { spans: 200000, only: null, big: false, build: false, json: null, 
     else if (a === '--screenshot') opts.screenshot = val();
     else if (a === '-h' || a === '--help') {
       const text = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
-      console.log(text.slice(1, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(text.slice(1, 18).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else fail(`unknown argument ${a} (try --help)`);
   }
