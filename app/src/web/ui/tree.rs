@@ -543,6 +543,9 @@ fn start_resize(pane: NodeRef<html::Section>, ev: &web_sys::MouseEvent) {
     );
 }
 
+/// Rows beyond each edge of the viewport that count as in view when fetching rows.
+const PREFETCH: u32 = 12;
+
 #[component]
 fn SpanTree() -> impl IntoView {
     let st = use_store();
@@ -553,6 +556,10 @@ fn SpanTree() -> impl IntoView {
             let el: web_sys::HtmlDivElement = el;
             let first = (f64::from(el.scroll_top()) / ROW_H).floor().max(0.0) as u32;
             let count = (f64::from(el.client_height().max(200)) / ROW_H).ceil() as u32 + 1;
+            // Count a few rows beyond each edge as in view, so the next window is asked for
+            // before the scroll reaches the edge of the rows there are.
+            let ahead = first.min(PREFETCH);
+            let (first, count) = (first - ahead, count + ahead + PREFETCH);
             if st.viewport.get_untracked() != (first, count) {
                 st.viewport.set((first, count));
             }
