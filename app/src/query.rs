@@ -8,7 +8,7 @@
 //! | `word` | whose name, service, or any attribute key or string value contains it (any case) |
 //! | `key=value` | with attribute `key` (span or resource) whose value reads exactly `value` (any case) |
 //! | `key=*` | that have attribute `key` |
-//! | `key~text` | with attribute `key` whose value contains `text` |
+//! | `key~regex` | with attribute `key` whose value matches the regular expression (any case; `key~text` finds text anywhere in it) |
 //! | `status:error` / `status:ok` / `status:unset` | with that status |
 //! | `kind:tool` / `kind:model` / `kind:agent` / `kind:<operation>` / `kind:server` … | of that GenAI operation or span kind |
 //! | `finding:loop` / `finding:any` | concerned by a finding of that rule (or any) |
@@ -30,7 +30,7 @@ enum Term {
     Text(String),
     AttrEq(String, String),
     AttrHas(String),
-    AttrContains(String, String),
+    AttrMatches(String, Pattern),
     Status(StatusCode),
     Op(OpClass),
     Finding(Option<String>),
@@ -46,6 +46,32 @@ enum OpClass {
     Agent,
     Op(Operation),
     Kind(SpanKind),
+}
+
+/// A `key~regex` pattern: compiled once, compared by its text.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    src: String,
+    re: regex_lite::Regex,
+}
+
+impl Pattern {
+    fn new(src: &str) -> Result<Pattern, regex_lite::Error> {
+        let re = regex_lite::RegexBuilder::new(src)
+            .case_insensitive(true)
+            .size_limit(1 << 20)
+            .build()?;
+        Ok(Pattern {
+            src: src.to_owned(),
+            re,
+        })
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.src == other.src
+    }
 }
 
 /// What a span looks like to the query, as the engine knows it.
@@ -194,7 +220,10 @@ fn term(t: &str) -> Result<Term, String> {
             _ => {}
         }
     }
-    if let Some((k, v)) = t.split_once('=') {
+    // `key=value` or `key~regex`, whichever sign comes first (a pattern may hold `=`).
+    if let Some((k, v)) = t.split_once('=')
+        && !k.contains('~')
+    {
         if k.is_empty() {
             return Err(format!("`{t}`: expected an attribute key before `=`"));
         }
@@ -207,7 +236,9 @@ fn term(t: &str) -> Result<Term, String> {
     if let Some((k, v)) = t.split_once('~')
         && !k.is_empty()
     {
-        return Ok(Term::AttrContains(k.to_owned(), v.to_lowercase()));
+        return Pattern::new(v)
+            .map(|p| Term::AttrMatches(k.to_owned(), p))
+            .map_err(|e| format!("`{t}`: `{v}` is not a regular expression ({e})"));
     }
     Ok(Term::Text(lower))
 }
@@ -287,8 +318,8 @@ impl Term {
             Term::AttrEq(k, v) => {
                 Self::attr(set, ix, k).is_some_and(|x| value_text(set, x).to_lowercase() == *v)
             }
-            Term::AttrContains(k, v) => {
-                Self::attr(set, ix, k).is_some_and(|x| contains_ci(&value_text(set, x), v))
+            Term::AttrMatches(k, p) => {
+                Self::attr(set, ix, k).is_some_and(|x| p.re.is_match(&value_text(set, x)))
             }
             Term::Text(t) => {
                 contains_ci(span.name(), t)
@@ -329,7 +360,10 @@ mod tests {
         assert_eq!(q.terms[6], (false, Term::AttrHas("x".into())));
         assert_eq!(
             q.terms[7],
-            (false, Term::AttrContains("k".into(), "ab".into()))
+            (
+                false,
+                Term::AttrMatches("k".into(), Pattern::new("ab").expect("regex"))
+            )
         );
         assert_eq!(q.terms[8], (false, Term::Shorter(2_000_000_000, true)));
         assert_eq!(q.terms[9], (false, Term::Critical));
@@ -343,6 +377,30 @@ mod tests {
         assert!(e.contains("duration"), "{e}");
         let e = Query::parse("kind:banana").unwrap_err();
         assert!(e.contains("kind:tool"), "{e}");
+        let e = Query::parse("k~(unclosed").unwrap_err();
+        assert!(e.contains("not a regular expression"), "{e}");
+    }
+
+    #[test]
+    fn tilde_is_a_regular_expression_in_any_case() {
+        let Term::AttrMatches(_, p) = term("url~^https?://[a-z]+\\.example/v[0-9]$").expect("term")
+        else {
+            panic!("not a pattern");
+        };
+        assert!(p.re.is_match("HTTPS://api.example/v2"));
+        assert!(!p.re.is_match("https://api.example/v2/x"));
+        let Term::AttrMatches(_, p) = term("k~Lookup").expect("term") else {
+            panic!("not a pattern");
+        };
+        assert!(
+            p.re.is_match("order_lookup_v2"),
+            "plain text is found anywhere"
+        );
+        let Term::AttrMatches(k, p) = term("url~q=[0-9]+$").expect("term") else {
+            panic!("a pattern holding `=` is still a pattern");
+        };
+        assert_eq!(k, "url");
+        assert!(p.re.is_match("/search?q=42"));
     }
 
     #[test]

@@ -272,7 +272,7 @@ pub fn Help() -> impl IntoView {
                     <h2>"Filter"</h2>
                     <p class="small">
                         "Terms must all hold; -term negates. "
-                        <code>"word"</code>", "<code>"key=value"</code>", "<code>"key~part"</code>", "
+                        <code>"word"</code>", "<code>"key=value"</code>", "<code>"key~regex"</code>", "
                         <code>"key=*"</code>", "<code>"status:error"</code>", "<code>"kind:tool"</code>" (model, agent, chat, server…), "
                         <code>"finding:loop"</code>" (or any), "<code>"service:name"</code>", "
                         <code>">500ms"</code>", "<code>"<2s"</code>", "<code>"critical"</code>"."
