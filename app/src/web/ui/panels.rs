@@ -392,6 +392,9 @@ fn FindingCard(f: FindingEntry) -> impl IntoView {
 #[component]
 fn FindingsPanel() -> impl IntoView {
     let st = use_store();
+    // A big trace can have thousands of findings: they are shown a page at a time, so the panel
+    // stays a few hundred elements, not tens of thousands.
+    let shown = RwSignal::new(FINDINGS_PAGE);
     move || {
         let Some(d) = st.trace_detail.get() else {
             return view! { <p class="muted pad">"Loading…"</p> }.into_any();
@@ -399,14 +402,28 @@ fn FindingsPanel() -> impl IntoView {
         if d.findings.is_empty() {
             return view! { <p class="pad">"No findings: none of the rules fired on this trace."</p> }.into_any();
         }
+        let total = d.findings.len();
+        let n = shown.get().min(total);
+        let left = total - n;
         view! {
             <div class="findings" data-testid="findings">
-                {d.findings.into_iter().map(|f| view! { <FindingCard f=f/> }).collect_view()}
+                {d.findings.into_iter().take(n).map(|f| view! { <FindingCard f=f/> }).collect_view()}
+                {(left > 0).then(|| view! {
+                    <p class="muted pad more-findings">
+                        {format!("Showing {} of {} findings. ", fmt::int(n as u64), fmt::int(total as u64))}
+                        <button class="link-btn" on:click=move |_| shown.update(|s| *s += FINDINGS_PAGE)>
+                            {format!("Show {} more", fmt::int(left.min(FINDINGS_PAGE) as u64))}
+                        </button>
+                    </p>
+                })}
             </div>
         }
         .into_any()
     }
 }
+
+/// Findings shown at first, and added by each "Show more".
+const FINDINGS_PAGE: usize = 100;
 
 /// A bar whose length is `value` against the largest of its table, with the value in its title.
 fn bar(value: f64, max: f64, label: String) -> impl IntoView {
