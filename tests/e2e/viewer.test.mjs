@@ -369,8 +369,19 @@ describe('viewer', () => {
       await page.waitForFunction(() => [...document.querySelectorAll('.tree-body .row .name')].some((n) => n.textContent.startsWith('execute_tool step-40-')));
       assert.ok((await rowCount(page)) < 200);
       // Keyboard: select, move down, collapse with Enter on a parent.
-      await page.click('.tree-body .row >> nth=5');
+      // A row well inside the viewport (the DOM also holds rows just above and below it, which
+      // a click would first scroll to, moving the row window).
+      const target = await page.evaluate(() => {
+        const sc = document.querySelector('.tree-scroll');
+        const inside = [...document.querySelectorAll('.tree-body .row')]
+          .filter((r) => parseFloat(r.style.top) >= sc.scrollTop + 52 && parseFloat(r.style.top) < sc.scrollTop + sc.clientHeight - 78)
+          .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+        return inside[2].querySelector('.name').textContent;
+      });
+      await page.click(`.tree-body .row:has(.name:text-is("${target}"))`);
+      await page.waitForSelector('.row.selected');
       const before = await page.textContent('.row.selected .name');
+      assert.equal(before, target);
       await page.keyboard.press('j');
       await page.waitForFunction((b) => document.querySelector('.row.selected .name')?.textContent !== b, before);
       await page.keyboard.press('/');
@@ -438,6 +449,9 @@ describe('viewer', () => {
         ['status:error', ['invoke_agent planner', 'execute_tool search_web']],
         ['region=us-east', ['invoke_agent planner', 'execute_tool search_docs']],
         ['http.url~docs.internal', ['invoke_agent planner', 'execute_tool search_docs', 'http GET /docs']],
+        // `~` takes a regular expression (any case).
+        ['http.url~^HTTPS://[a-z]+\\.internal/search\\?q=x$', ['invoke_agent planner', 'execute_tool search_docs', 'http GET /docs']],
+        ['http.url~^https://docs\\.internal/$', []],
         ['>500ms', ['invoke_agent planner', 'execute_tool search_docs', 'http GET /docs']],
         ['kind:model', ['invoke_agent planner', 'chat plan']],
         ['-kind:tool <300ms', ['invoke_agent planner', 'chat plan']],
