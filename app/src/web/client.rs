@@ -172,19 +172,12 @@ impl Client {
 
     /// The worker died: answer what was pending with [`Response::Crashed`] and start a fresh one.
     fn crashed(&self, error: &str) {
-        let panic = self.inner.panic.borrow_mut().take();
-        let current = self.inner.current.borrow_mut().take();
-        let pending: Vec<Pending> = self
-            .inner
-            .pending
-            .borrow_mut()
-            .drain()
-            .map(|x| x.1)
-            .collect();
-        if let Some(w) = self.inner.worker.borrow_mut().take() {
-            w.terminate();
-        }
-        self.inner.generation.set(self.inner.generation.get() + 1);
+        let Stopped {
+            pending,
+            current,
+            panic,
+            ..
+        } = self.stop_worker();
         // Rust aborts on a failed allocation (a trap, `unreachable`, with no panic before it);
         // a size beyond what 32-bit memory can address panics with `capacity overflow`.
         let oom = match &panic {
@@ -303,31 +296,48 @@ impl Client {
     /// Stops whatever the worker is doing by terminating it, and starts a fresh one. Pending
     /// requests are answered with a `cancelled` error. Returns whether there was a worker to stop.
     pub fn cancel(&self) -> bool {
-        let Some(worker) = self.inner.worker.borrow_mut().take() else {
-            return false;
-        };
-        worker.terminate();
-        self.inner.generation.set(self.inner.generation.get() + 1);
+        let Stopped {
+            pending,
+            had_worker,
+            ..
+        } = self.stop_worker();
         let cancelled = Object::new();
         let _ = Reflect::set(
             &cancelled,
             &"res".into(),
             &r#"{"t":"error","message":"cancelled"}"#.into(),
         );
-        let pending: Vec<Pending> = self
+        for p in pending {
+            let _ = p.resolve.call1(&JsValue::NULL, &cancelled);
+        }
+        if had_worker {
+            self.spawn();
+        }
+        had_worker
+    }
+
+    /// Terminates the worker (if any) and takes what it left: the requests waiting for an answer,
+    /// the file it was reading, and the panic it reported.
+    fn stop_worker(&self) -> Stopped {
+        let worker = self.inner.worker.borrow_mut().take();
+        let had_worker = worker.is_some();
+        if let Some(w) = worker {
+            w.terminate();
+        }
+        self.inner.generation.set(self.inner.generation.get() + 1);
+        let pending = self
             .inner
             .pending
             .borrow_mut()
             .drain()
             .map(|x| x.1)
             .collect();
-        self.inner.current.borrow_mut().take();
-        self.inner.panic.borrow_mut().take();
-        for p in pending {
-            let _ = p.resolve.call1(&JsValue::NULL, &cancelled);
+        Stopped {
+            pending,
+            current: self.inner.current.borrow_mut().take(),
+            panic: self.inner.panic.borrow_mut().take(),
+            had_worker,
         }
-        self.spawn();
-        true
     }
 
     /// Terminates the worker for good.
@@ -339,6 +349,14 @@ impl Client {
         self.inner.on_message.borrow_mut().take();
         self.inner.on_error.borrow_mut().take();
     }
+}
+
+/// What a stopped worker left behind.
+struct Stopped {
+    pending: Vec<Pending>,
+    current: Option<(String, String)>,
+    panic: Option<String>,
+    had_worker: bool,
 }
 
 /// The message for a request the worker died answering: which file, what happened, what to do.

@@ -30,7 +30,7 @@ fn fresh_key() -> String {
 }
 
 /// Offers bytes as a download through a temporary `blob:` URL (nothing leaves the page).
-fn download(name: &str, parts: &JsValue, kind: &str) -> Result<(), JsValue> {
+pub(super) fn download(name: &str, parts: &JsValue, kind: &str) -> Result<(), JsValue> {
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(kind);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &opts)?;

@@ -197,37 +197,13 @@ fn export_trace(st: Store) {
     let doc = serde_json::json!({ "schema": "loupe.analysis/1", "traces": [d.report] });
     let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     let name = format!("{}.analysis.json", d.entry.trace_id);
-    if let Err(e) = download(&name, &text) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    if let Err(e) = super::redact::download(&name, &parts, "application/json") {
         st.notify(
             "error",
             format!("the export failed: {}", super::super::io::describe(&e)),
         );
     }
-}
-
-/// Offers text as a download through a temporary `blob:` URL (nothing leaves the page).
-fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
-    use js_sys::{Array, Function, Reflect};
-    use wasm_bindgen::JsValue;
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(
-        &Array::of1(&JsValue::from_str(text)),
-        &opts,
-    )?;
-    let url_class = Reflect::get(&js_sys::global(), &"URL".into())?;
-    let create: Function = Reflect::get(&url_class, &"createObjectURL".into())?.dyn_into()?;
-    let revoke: Function = Reflect::get(&url_class, &"revokeObjectURL".into())?.dyn_into()?;
-    let url = create.call1(&url_class, &blob)?;
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let a: web_sys::HtmlElement = doc.create_element("a")?.unchecked_into();
-    a.set_attribute("href", &url.as_string().unwrap_or_default())?;
-    a.set_attribute("download", name)?;
-    a.click();
-    revoke.call1(&url_class, &url)?;
-    Ok(())
 }
 
 /// The keyboard help.
