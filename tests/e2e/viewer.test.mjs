@@ -683,6 +683,31 @@ describe('viewer', () => {
     }
   });
 
+  it('renders a long trace list a page at a time, and the search box reaches the rest', async () => {
+    // 450 traces of two spans each.
+    const spans = [];
+    for (let i = 0; i < 450; i++) {
+      const tid = (i + 1).toString(16).padStart(32, '0');
+      const root = (2 * i + 1).toString(16).padStart(16, '0');
+      spans.push(otlpSpan(tid, root, '', `invoke_agent run-${i}`, i, i + 10));
+      spans.push(otlpSpan(tid, (2 * i + 2).toString(16).padStart(16, '0'), root, 'chat gpt-4o', i + 1, i + 9));
+    }
+    await withApp(async ({ page }) => {
+      await pick(page, jsonFile('many.json', otlpDoc(spans)));
+      await page.waitForSelector('[data-testid=list-more]');
+      assert.equal(await page.locator('.trace-row').count(), 200);
+      assert.match(await page.textContent('.list-more'), /^Showing 200 of 450 rows\. Show 200 more/);
+      await page.click('[data-testid=list-more]');
+      await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 400);
+      await page.click('[data-testid=list-more]');
+      await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 450);
+      assert.equal(await page.locator('[data-testid=list-more]').count(), 0);
+      await page.fill('.list-tools .filter', 'run-449');
+      await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 1);
+      assert.equal(await page.textContent('.trace-row .root-name .name'), 'invoke_agent run-449');
+    });
+  });
+
   it('follows the dark colour scheme', async () => {
     await withApp(async ({ page }) => {
       await pick(page, [NODE_SAMPLE]);

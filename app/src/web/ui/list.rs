@@ -255,6 +255,9 @@ fn GroupRows(id: String, traces: Vec<TraceEntry>) -> impl IntoView {
 #[component]
 pub fn TraceList() -> impl IntoView {
     let st = use_store();
+    // Rows (traces, or conversations with their traces) rendered: a page at a time, so a set of
+    // thousands of traces keeps the table a few hundred rows; the search box narrows the rest.
+    let shown = RwSignal::new(LIST_PAGE);
     let items = move || {
         let (k, d) = st.sort.get();
         let needle = st.list_filter.with(|f| f.trim().to_lowercase());
@@ -332,16 +335,44 @@ pub fn TraceList() -> impl IntoView {
                         </tr>
                     </thead>
                     {move || {
-                        items()
+                        let all = items();
+                        let total = all.len();
+                        let n = shown.get().min(total);
+                        let rows = all
                             .into_iter()
+                            .take(n)
                             .map(|item| match item {
                                 Item::One(t) => view! { <tbody><TraceRow t=t/></tbody> }.into_any(),
                                 Item::Group(id, traces) => view! { <GroupRows id=id traces=traces/> }.into_any(),
                             })
-                            .collect_view()
+                            .collect_view();
+                        let more = (total > n).then(|| {
+                            let next = (total - n).min(LIST_PAGE);
+                            view! {
+                                <tbody>
+                                    <tr class="list-more">
+                                        <td colspan="8" class="muted">
+                                            {format!("Showing {} of {} rows. ", fmt::int(n as u64), fmt::int(total as u64))}
+                                            <button
+                                                class="link-btn"
+                                                data-testid="list-more"
+                                                on:click=move |_| shown.update(|s| *s += LIST_PAGE)
+                                            >
+                                                {format!("Show {} more", fmt::int(next as u64))}
+                                            </button>
+                                            " or narrow the list with the search box."
+                                        </td>
+                                    </tr>
+                                </tbody>
+                            }
+                        });
+                        view! { {rows} {more} }
                     }}
                 </table>
             </div>
         </main>
     }
 }
+
+/// Rows of the trace list rendered at first, and added by each "Show more".
+const LIST_PAGE: usize = 200;
