@@ -240,3 +240,24 @@ pub fn report(set: &TraceSet) -> loupe_core::report::AnalysisReport {
         loupe_core::analysis::Analysis::run(set, &loupe_core::analysis::Options::default());
     loupe_core::report::AnalysisReport::build(set, &analysis)
 }
+
+/// The `loupe` binary of this build, as a command (built on demand when a test runs alone).
+pub fn loupe_command() -> std::process::Command {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let bin = BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--quiet", "-p", "loupe-cli", "--bin", "loupe"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "cannot build the loupe binary");
+        dir.join(format!("loupe{}", std::env::consts::EXE_SUFFIX))
+    });
+    std::process::Command::new(bin)
+}

@@ -5,7 +5,6 @@
 
 use loupe_core::analysis::{Analysis, Options};
 use loupe_core::{Limits, Loader, TraceSet, WarningCode};
-use std::path::{Path, PathBuf};
 
 /// Everything that can be done with a loaded set, so a hostile set gets through all of it.
 fn exercise(set: &TraceSet) {
@@ -486,23 +485,7 @@ fn wrong_json_types_everywhere() {
 // The CLI on hostile files: exit code 0 or 2, never a signal.
 
 fn loupe() -> std::process::Command {
-    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    let bin = BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary");
-        let dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "--quiet", "-p", "loupe-cli", "--bin", "loupe"])
-            .current_dir(loupe_tests::workspace_root())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "cannot build the loupe binary");
-        dir.join(format!("loupe{}", std::env::consts::EXE_SUFFIX))
-    });
-    std::process::Command::new(bin)
+    loupe_tests::loupe_command()
 }
 
 #[test]

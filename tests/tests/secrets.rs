@@ -89,25 +89,8 @@ fn synthetic_runs_have_no_secret_findings() {
 // ---------------------------------------------------------------------------------------------
 // A trace full of planted secrets, redacted by `loupe redact`.
 
-/// The `loupe` binary of this build (built on demand when the test runs alone).
 fn loupe() -> std::process::Command {
-    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    let bin = BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test binary");
-        let dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "--quiet", "-p", "loupe-cli", "--bin", "loupe"])
-            .current_dir(loupe_tests::workspace_root())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "cannot build the loupe binary");
-        dir.join(format!("loupe{}", std::env::consts::EXE_SUFFIX))
-    });
-    std::process::Command::new(bin)
+    loupe_tests::loupe_command()
 }
 
 fn google_key() -> String {
