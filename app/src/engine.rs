@@ -995,24 +995,6 @@ fn kvs(set: &TraceSet, attrs: &[Attr]) -> Vec<Kv> {
         .collect()
 }
 
-fn json_of(set: &TraceSet, v: Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match set.value(v) {
-        ValueRef::Empty => J::Null,
-        ValueRef::Str(s) => J::String(s.into_owned()),
-        ValueRef::Bool(b) => J::Bool(b),
-        ValueRef::Int(i) => i.into(),
-        ValueRef::Double(d) => d.into(),
-        ValueRef::Bytes(b) => loupe_core::id::encode_base64(&b).into(),
-        ValueRef::Array(items) => items.iter().map(|&i| json_of(set, i)).collect(),
-        ValueRef::KvList(kvs) => kvs
-            .iter()
-            .map(|a| (set.str(a.key).to_owned(), json_of(set, a.value)))
-            .collect::<serde_json::Map<_, _>>()
-            .into(),
-    }
-}
-
 /// An attribute as text, with its type.
 pub fn value_kv(set: &TraceSet, key: &str, v: Value) -> Kv {
     let (value, kind) = match set.value(v) {
@@ -1022,8 +1004,8 @@ pub fn value_kv(set: &TraceSet, key: &str, v: Value) -> Kv {
         ValueRef::Int(i) => (i.to_string(), "int"),
         ValueRef::Double(d) => (d.to_string(), "double"),
         ValueRef::Bytes(b) => (loupe_core::id::encode_base64(&b), "bytes"),
-        ValueRef::Array(_) => (json_of(set, v).to_string(), "array"),
-        ValueRef::KvList(_) => (json_of(set, v).to_string(), "map"),
+        ValueRef::Array(_) => (set.value_json(v).to_string(), "array"),
+        ValueRef::KvList(_) => (set.value_json(v).to_string(), "map"),
     };
     Kv {
         key: key.to_owned(),

@@ -196,7 +196,7 @@ fn term(t: &str) -> Result<Term, String> {
                     "tool" | "tools" => OpClass::Op(Operation::ExecuteTool),
                     "model" | "llm" | "models" => OpClass::Model,
                     "agent" | "agents" => OpClass::Agent,
-                    other => match op_by_name(other) {
+                    other => match Operation::from_name(other) {
                         Some(op) => OpClass::Op(op),
                         None => match SpanKind::from_name(other) {
                             Some(k) => OpClass::Kind(k),
@@ -241,28 +241,6 @@ fn term(t: &str) -> Result<Term, String> {
             .map_err(|e| format!("`{t}`: `{v}` is not a regular expression ({e})"));
     }
     Ok(Term::Text(lower))
-}
-
-fn op_by_name(name: &str) -> Option<Operation> {
-    use Operation::*;
-    [
-        InvokeAgent,
-        CreateAgent,
-        Chat,
-        TextCompletion,
-        GenerateContent,
-        Embeddings,
-        ExecuteTool,
-        Retrieval,
-        Guardrail,
-        Approval,
-        Handoff,
-        Mcp,
-        Workflow,
-        Other,
-    ]
-    .into_iter()
-    .find(|op| op.as_str() == name)
 }
 
 /// A value as text for matching and display (strings as they are, others in JSON).

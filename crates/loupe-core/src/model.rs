@@ -676,6 +676,25 @@ impl TraceSet {
         }
     }
 
+    /// A value as JSON: strings as strings (JSON inside them is not parsed), bytes as base64,
+    /// arrays and key-value lists as arrays and objects.
+    pub fn value_json(&self, v: Value) -> serde_json::Value {
+        match self.value(v) {
+            ValueRef::Empty => serde_json::Value::Null,
+            ValueRef::Str(s) => serde_json::Value::String(s.into_owned()),
+            ValueRef::Bool(b) => b.into(),
+            ValueRef::Int(i) => i.into(),
+            ValueRef::Double(d) => d.into(),
+            ValueRef::Bytes(b) => crate::id::encode_base64(&b).into(),
+            ValueRef::Array(items) => items.iter().map(|&i| self.value_json(i)).collect(),
+            ValueRef::KvList(kvs) => kvs
+                .iter()
+                .map(|a| (self.str(a.key).to_owned(), self.value_json(a.value)))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+
     /// The string content of a value, if it is a string.
     pub fn value_str(&self, v: Value) -> Option<Cow<'_, str>> {
         match v {

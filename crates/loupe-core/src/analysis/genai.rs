@@ -94,6 +94,29 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Every operation.
+    pub const ALL: [Operation; 14] = [
+        Operation::InvokeAgent,
+        Operation::CreateAgent,
+        Operation::Chat,
+        Operation::TextCompletion,
+        Operation::GenerateContent,
+        Operation::Embeddings,
+        Operation::ExecuteTool,
+        Operation::Retrieval,
+        Operation::Guardrail,
+        Operation::Approval,
+        Operation::Handoff,
+        Operation::Mcp,
+        Operation::Workflow,
+        Operation::Other,
+    ];
+
+    /// The operation named by [`Operation::as_str`].
+    pub fn from_name(name: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.as_str() == name)
+    }
+
     /// Snake-case name used in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -905,6 +928,17 @@ pub fn trace_conversation(set: &TraceSet, steps: &[Step], trace: TraceIx) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operations_round_trip_through_their_names() {
+        let names: std::collections::BTreeSet<&str> =
+            Operation::ALL.iter().map(|op| op.as_str()).collect();
+        assert_eq!(names.len(), Operation::ALL.len(), "names are distinct");
+        for op in Operation::ALL {
+            assert_eq!(Operation::from_name(op.as_str()), Some(op));
+        }
+        assert_eq!(Operation::from_name("banana"), None);
+    }
 
     fn span(trace: u8, id: u8, parent: Option<u8>, attrs: &[(&str, &str)]) -> String {
         let attrs: Vec<String> = attrs

@@ -4,7 +4,7 @@
 
 use super::genai::{Operation, Step, finish_reasons, is_truncation};
 use crate::intern::Sym;
-use crate::model::{SpanIx, SpanKind, TraceIx, TraceSet, TreeFlags, Value, ValueRef};
+use crate::model::{SpanIx, SpanKind, TraceIx, TraceSet, TreeFlags, Value};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -168,26 +168,9 @@ fn sibling_groups(set: &TraceSet, t: TraceIx) -> Vec<Vec<SpanIx>> {
     groups
 }
 
-fn value_json(set: &TraceSet, v: Value) -> serde_json::Value {
-    match set.value(v) {
-        ValueRef::Empty => serde_json::Value::Null,
-        ValueRef::Str(s) => serde_json::Value::String(s.into_owned()),
-        ValueRef::Bool(b) => b.into(),
-        ValueRef::Int(i) => i.into(),
-        ValueRef::Double(d) => d.into(),
-        ValueRef::Bytes(b) => crate::id::encode_base64(&b).into(),
-        ValueRef::Array(items) => items.iter().map(|&i| value_json(set, i)).collect(),
-        ValueRef::KvList(kvs) => kvs
-            .iter()
-            .map(|a| (set.str(a.key).to_owned(), value_json(set, a.value)))
-            .collect::<serde_json::Map<_, _>>()
-            .into(),
-    }
-}
-
 /// A value as canonical JSON: JSON inside strings is parsed, object keys sorted, whitespace dropped.
 pub fn canonical_json(set: &TraceSet, v: Value) -> String {
-    let j = match value_json(set, v) {
+    let j = match set.value_json(v) {
         serde_json::Value::String(s) => serde_json::from_str::<serde_json::Value>(s.trim())
             .unwrap_or(serde_json::Value::String(s)),
         other => other,
