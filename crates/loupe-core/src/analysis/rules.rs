@@ -708,7 +708,7 @@ impl Rule for OutlivesParentRule {
         Severity::Warning
     }
     fn explanation(&self) -> &'static str {
-        "A span ends after its parent ended, in the same service: work left running in the background (fire-and-forget), or a span ended in the wrong place. It does not count toward its parent's critical path."
+        "A span ends after its parent ended, in the same service: work left running in the background (fire-and-forget), or a span ended in the wrong place. Only its part inside its parent's time counts toward the critical path."
     }
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
         for ix in trace_spans(cx.set, trace) {
