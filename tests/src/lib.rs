@@ -1,7 +1,7 @@
 //! Helpers for Loupe's cross-crate tests: where fixtures and the shared corpus are, and a
 //! deterministic text dump of a loaded set for snapshots.
 
-use loupe_core::model::{TraceIx, TreeFlags, Value};
+use loupe_core::model::{SpanIx, TraceIx, TreeFlags, Value};
 use loupe_core::{TraceSet, ValueRef};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,18 +19,81 @@ pub fn fixtures_dir() -> PathBuf {
     workspace_root().join("tests/fixtures")
 }
 
-/// The shared public corpus (`../shared/corpus` beside the clone), or `None` with a note on stderr.
+/// Records that the running test skipped part or all of its work because an input is missing.
+///
+/// In CI (`CI=true`) a missing input is a failure: this panics with `reason`. Elsewhere it prints
+/// `SKIPPED <test>: <reason>` to stderr and appends the line to the file named by `LOUPE_SKIP_LOG`
+/// (set by `scripts/test.sh`), which counts the test as skipped, not passed, and lists it.
+pub fn skip(reason: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("(unnamed test)")
+        .to_owned();
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test}: {reason} (in CI a missing input is a failure, not a skip)");
+    }
+    eprintln!("SKIPPED {test}: {reason}");
+    if let Ok(log) = std::env::var("LOUPE_SKIP_LOG") {
+        use std::io::Write as _;
+        let line = format!("{test}\t{}\n", reason.replace(['\t', '\n'], " "));
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
+        if let Err(e) = appended {
+            panic!("{test}: cannot record the skip in {log}: {e}");
+        }
+    }
+}
+
+/// The shared public corpus (`../shared/corpus` beside the clone), or `None` after recording a
+/// [`skip`] (a failure in CI).
 pub fn corpus_dir() -> Option<PathBuf> {
     let dir = workspace_root().join("../shared/corpus");
     if dir.join("PROVENANCE.md").is_file() {
         Some(dir)
     } else {
-        eprintln!(
-            "SKIPPED: the shared corpus is not at {} (it sits beside the clone in CI); corpus tests did not run",
+        skip(&format!(
+            "the shared corpus is not at {} (it sits beside the clone in CI)",
             dir.display()
-        );
+        ));
         None
     }
+}
+
+/// Corpus files Loupe must read, by path prefix (relative to the corpus). Every file under these
+/// prefixes must load; the rest of the corpus is formats Loupe does not read (Chrome and Perfetto
+/// traces, Datadog dumps, bare attribute maps).
+pub const CORPUS_READ: &[&str] = &[
+    "otlp-json/",
+    "other/otlp2parquet-",
+    "jaeger-json/",
+    "zipkin-json/",
+    "genai/anyagent-",
+    "genai/openai-agents-",
+    "genai/jaegerui-",
+];
+
+/// The corpus files under [`CORPUS_READ`], sorted, as (path relative to the corpus, full path).
+pub fn corpus_trace_files(corpus: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for dir in ["otlp-json", "jaeger-json", "zipkin-json", "genai", "other"] {
+        let entries = std::fs::read_dir(corpus.join(dir))
+            .unwrap_or_else(|e| panic!("cannot list {}/{dir}: {e}", corpus.display()));
+        for e in entries {
+            let path = e.expect("dir entry").path();
+            let rel = format!(
+                "{dir}/{}",
+                path.file_name().expect("name").to_string_lossy()
+            );
+            if CORPUS_READ.iter().any(|p| rel.starts_with(p)) {
+                out.push((rel, path));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Whether a fixture path is a ground-truth sidecar (`x.json.expected.json`), not a trace.
@@ -260,4 +323,163 @@ pub fn loupe_command() -> std::process::Command {
         dir.join(format!("loupe{}", std::env::consts::EXE_SUFFIX))
     });
     std::process::Command::new(bin)
+}
+
+/// What must hold of a trace's critical path, checked from the model alone (not from the code
+/// that computed the path). Returns one line per violation; empty when all hold.
+///
+/// - Every step is a span of the trace, listed once.
+/// - The path is a chain: the first step is a top-level span; each later step is a child of the
+///   step before or of one of its ancestors on the path (the trace itself for a top-level span),
+///   and starts no earlier than the window of the previous step chosen under that same parent
+///   ends.
+/// - A step's window is its span clipped to its parent's window (the trace's span of time for a
+///   top-level span), and a step's `on_path_ns` is at most its window's length.
+/// - A step and the steps below it share exactly its window's length among them.
+/// - Per trace, the sum of `on_path_ns` is at most the trace's span of time.
+pub fn critical_path_violations(
+    set: &TraceSet,
+    trace: TraceIx,
+    path: &[loupe_core::analysis::critical_path::PathStep],
+) -> Vec<String> {
+    let t = &set.traces()[trace.0 as usize];
+    let range = t.spans.as_range();
+    let spans = set.spans();
+    let mut out = Vec::new();
+    let name = |ix: usize| {
+        format!(
+            "{} ({})",
+            set.span(SpanIx(ix as u32)).name(),
+            spans[ix].span_id.display(set.strings())
+        )
+    };
+    // Windows, in pre-order (a parent comes before its children).
+    let trace_window = (t.start_unix_ns, t.end_unix_ns.max(t.start_unix_ns));
+    let mut window: Vec<Option<(u64, u64)>> = vec![None; range.len()];
+    for i in range.clone() {
+        let s = &spans[i];
+        let outer = match s.parent {
+            None => Some(trace_window),
+            Some(p) => window[p.0 as usize - range.start],
+        };
+        window[i - range.start] = outer.and_then(|(lo, hi)| {
+            let (a, b) = (s.start_unix_ns.max(lo), s.end_unix_ns.min(hi));
+            (a <= b).then_some((a, b))
+        });
+    }
+    let mut seen = vec![false; range.len()];
+    // The chain: ancestors of the previous step on the path, root first, with the end of the
+    // window of the last child chosen under each.
+    let mut stack: Vec<(usize, u64)> = Vec::new();
+    let mut last_top_end = t.start_unix_ns;
+    for (k, step) in path.iter().enumerate() {
+        let i = step.span.0 as usize;
+        if !range.contains(&i) {
+            out.push(format!("step {k}: span index {i} is not in the trace"));
+            continue;
+        }
+        let local = i - range.start;
+        if std::mem::replace(&mut seen[local], true) {
+            out.push(format!("step {k}: {} is listed twice", name(i)));
+        }
+        let Some((lo, hi)) = window[local] else {
+            out.push(format!(
+                "step {k}: {} lies outside its parent's window",
+                name(i)
+            ));
+            continue;
+        };
+        if step.on_path_ns > hi - lo {
+            out.push(format!(
+                "step {k}: {} has {} ns on the path, more than its window of {} ns",
+                name(i),
+                step.on_path_ns,
+                hi - lo
+            ));
+        }
+        match spans[i].parent {
+            None => {
+                stack.clear();
+                if lo < last_top_end {
+                    out.push(format!(
+                        "step {k}: top-level {} starts at {lo}, before the previous top-level step ends ({last_top_end})",
+                        name(i)
+                    ));
+                }
+                last_top_end = hi;
+            }
+            Some(p) => {
+                let p = p.0 as usize;
+                while stack.last().is_some_and(|&(a, _)| a != p) {
+                    stack.pop();
+                }
+                match stack.last_mut() {
+                    None => out.push(format!(
+                        "step {k}: {} is not a child of the step before or of its ancestors on the path",
+                        name(i)
+                    )),
+                    Some((_, last_child_end)) => {
+                        if lo < *last_child_end {
+                            out.push(format!(
+                                "step {k}: {} starts at {lo}, before its previous sibling on the path ends ({last_child_end})",
+                                name(i)
+                            ));
+                        }
+                        *last_child_end = hi;
+                    }
+                }
+            }
+        }
+        stack.push((i, lo));
+    }
+    // Each step and the steps below it share exactly its window.
+    let mut below = vec![0u64; range.len()];
+    for step in path.iter().rev() {
+        let i = step.span.0 as usize;
+        if !range.contains(&i) {
+            continue;
+        }
+        let local = i - range.start;
+        let share = below[local] + step.on_path_ns;
+        if let Some((lo, hi)) = window[local]
+            && share != hi - lo
+        {
+            out.push(format!(
+                "{} and the steps below it share {share} ns, not its window of {} ns",
+                name(i),
+                hi - lo
+            ));
+        }
+        if let Some(p) = spans[i].parent
+            && let Some(b) = below.get_mut(p.0 as usize - range.start)
+        {
+            *b += share;
+        }
+    }
+    let total: u64 = path.iter().map(|p| p.on_path_ns).sum();
+    if total > t.duration_ns() {
+        out.push(format!(
+            "the path holds {total} ns, more than the trace's {} ns",
+            t.duration_ns()
+        ));
+    }
+    out
+}
+
+/// [`critical_path_violations`] for every trace of a set, with the analysis Loupe runs; each line
+/// names the trace.
+pub fn all_critical_path_violations(set: &TraceSet) -> Vec<String> {
+    let analysis =
+        loupe_core::analysis::Analysis::run(set, &loupe_core::analysis::Options::default());
+    let mut out = Vec::new();
+    for (t, ta) in analysis.traces.iter().enumerate() {
+        let trace = TraceIx(t as u32);
+        for v in critical_path_violations(set, trace, &ta.critical_path) {
+            out.push(format!(
+                "trace {}: {v}",
+                set.traces()[t].id.display(set.strings())
+            ));
+        }
+    }
+    out
 }

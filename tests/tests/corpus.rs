@@ -1,19 +1,7 @@
 //! The shared public corpus, read in place: every file of a format Loupe reads loads with the span
 //! count PROVENANCE.md gives. Skips, saying so, where the corpus is absent.
 
-use loupe_tests::{corpus_dir, provenance_span_counts};
-
-/// Corpus files Loupe must read, by path prefix. Every file under these prefixes must load with the
-/// span count PROVENANCE.md gives.
-const READ: &[&str] = &[
-    "otlp-json/",
-    "other/otlp2parquet-",
-    "jaeger-json/",
-    "zipkin-json/",
-    "genai/anyagent-",
-    "genai/openai-agents-",
-    "genai/jaegerui-",
-];
+use loupe_tests::{CORPUS_READ as READ, corpus_dir, provenance_span_counts};
 
 /// Files where Loupe's span count differs from PROVENANCE.md's on purpose: (file, PROVENANCE count,
 /// Loupe's count, why). Each must still load with exactly Loupe's count, and the table must match

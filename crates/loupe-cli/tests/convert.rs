@@ -256,7 +256,9 @@ fn protobuf_is_not_written_to_a_terminal() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_script {
-        eprintln!("SKIPPED: `script` is not installed, so no terminal can be given to loupe");
+        loupe_tests::skip(
+            "`script` (util-linux) is not installed, so no terminal can be given to loupe",
+        );
         return;
     }
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
