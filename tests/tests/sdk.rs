@@ -175,7 +175,7 @@ struct Check {
 }
 
 impl Check {
-    fn eq<T: PartialEq + Debug>(&mut self, what: &str, got: T, want: T) {
+    fn eq<T: PartialEq + Debug + ?Sized>(&mut self, what: &str, got: &T, want: &T) {
         if got != want {
             self.failures.push(format!(
                 "{}: {what}:\n    got  {got:?}\n    want {want:?}",
@@ -183,7 +183,7 @@ impl Check {
             ));
         }
     }
-    fn fail(&mut self, what: String) {
+    fn fail(&mut self, what: &str) {
         self.failures.push(format!("{}: {what}", self.file));
     }
 }
@@ -276,11 +276,11 @@ fn check_file(sidecar: &Path) -> Vec<String> {
             .get(id)
             .map(|&ix| (ix, &analysis.steps[ix.0 as usize]))
     };
-    ck.eq("warnings", set.warnings().len(), 0);
+    ck.eq("warnings", &set.warnings().len(), &0);
 
     // ------------------------------------------------------------ shape
-    ck.eq("span count", set.span_count(), expected.span_count);
-    ck.eq("trace count", report.traces.len(), expected.trace_count);
+    ck.eq("span count", &set.span_count(), &expected.span_count);
+    ck.eq("trace count", &report.traces.len(), &expected.trace_count);
     let mut roots: Vec<Root> = report
         .traces
         .iter()
@@ -294,7 +294,7 @@ fn check_file(sidecar: &Path) -> Vec<String> {
     roots.sort();
     let mut want_roots = expected.roots.clone();
     want_roots.sort();
-    ck.eq("roots and their durations", roots, want_roots);
+    ck.eq("roots and their durations", &roots, &want_roots);
     let mut services: Vec<String> = report
         .traces
         .iter()
@@ -304,7 +304,7 @@ fn check_file(sidecar: &Path) -> Vec<String> {
     services.dedup();
     let mut want_services = expected.services.clone();
     want_services.sort();
-    ck.eq("services", services, want_services);
+    ck.eq("services", &services, &want_services);
 
     // ------------------------------------------------------ model calls
     let model_calls = analysis
@@ -314,17 +314,17 @@ fn check_file(sidecar: &Path) -> Vec<String> {
         .count();
     ck.eq(
         "model calls (no more, no fewer)",
-        model_calls,
-        expected.chats.len(),
+        &model_calls,
+        &expected.chats.len(),
     );
     let mut cache_read_seen = false;
     for c in &expected.chats {
         let Some((_, st)) = step(&c.span_id) else {
-            ck.fail(format!("chat span {} is missing", c.span_id));
+            ck.fail(&format!("chat span {} is missing", c.span_id));
             continue;
         };
         let at = |what: &str| format!("chat {}: {what}", c.span_id);
-        ck.eq(&at("is a model call"), st.op.is_model_call(), true);
+        ck.eq(&at("is a model call"), &st.op.is_model_call(), &true);
         let want_request_model = match gaps.request_model {
             None => c.request_model.clone(),
             Some(_) => String::new(),
@@ -337,21 +337,21 @@ fn check_file(sidecar: &Path) -> Vec<String> {
                     .map(|why| format!(" (none expected: {why})"))
                     .unwrap_or_default()
             ),
-            st.request_model.get(&set).into_owned(),
-            want_request_model,
+            &st.request_model.get(&set).into_owned(),
+            &want_request_model,
         );
         ck.eq(
             &at("response model"),
-            st.response_model.get(&set).into_owned(),
-            c.response_model.clone(),
+            &st.response_model.get(&set).into_owned(),
+            &c.response_model.clone(),
         );
-        ck.eq(&at("input tokens"), st.tokens.input, c.input_tokens);
-        ck.eq(&at("output tokens"), st.tokens.output, c.output_tokens);
+        ck.eq(&at("input tokens"), &st.tokens.input, &c.input_tokens);
+        ck.eq(&at("output tokens"), &st.tokens.output, &c.output_tokens);
         cache_read_seen |= st.tokens.present & Tokens::CACHE_READ != 0;
         if let Some(want) = c.cache_read_tokens
             && gaps.cache_read.is_none()
         {
-            ck.eq(&at("cache-read tokens"), st.tokens.cache_read, want);
+            ck.eq(&at("cache-read tokens"), &st.tokens.cache_read, &want);
         }
         let want_finish = match gaps.finish_reason_renamed {
             Some((returned, written, _)) if c.finish_reason == returned => written.to_owned(),
@@ -365,16 +365,16 @@ fn check_file(sidecar: &Path) -> Vec<String> {
                     .map(|(_, _, why)| format!(" ({why})"))
                     .unwrap_or_default()
             ),
-            finish_reasons(&set, st),
-            vec![want_finish],
+            &finish_reasons(&set, st),
+            &vec![want_finish],
         );
     }
     if let Some(why) = gaps.cache_read {
         // The gap is real: no chat span carries a cache-read count.
         ck.eq(
             &format!("a cache-read count on a chat span, which this file should lack ({why})"),
-            cache_read_seen,
-            false,
+            &cache_read_seen,
+            &false,
         );
     }
 
@@ -386,41 +386,41 @@ fn check_file(sidecar: &Path) -> Vec<String> {
         .count();
     ck.eq(
         "tool calls (no more, no fewer)",
-        tool_calls,
-        expected.tools.len(),
+        &tool_calls,
+        &expected.tools.len(),
     );
     for t in &expected.tools {
         let Some((_, st)) = step(&t.span_id) else {
-            ck.fail(format!("tool span {} is missing", t.span_id));
+            ck.fail(&format!("tool span {} is missing", t.span_id));
             continue;
         };
         let at = |what: &str| format!("tool {}: {what}", t.span_id);
         ck.eq(
             &at("is a tool call"),
-            st.op,
-            loupe_core::analysis::genai::Operation::ExecuteTool,
+            &st.op,
+            &loupe_core::analysis::genai::Operation::ExecuteTool,
         );
         ck.eq(
             &at("tool name"),
-            st.tool_name.get(&set).into_owned(),
-            t.tool.clone(),
+            &st.tool_name.get(&set).into_owned(),
+            &t.tool.clone(),
         );
-        ck.eq(&at("failed"), st.failed, t.failed);
+        ck.eq(&at("failed"), &st.failed, &t.failed);
     }
 
     // ------------------------------------------------ totals and cost
     for tt in &expected.traces {
         let Some(tr) = report.traces.iter().find(|t| t.trace_id == tt.trace_id) else {
-            ck.fail(format!("trace {} is missing", tt.trace_id));
+            ck.fail(&format!("trace {} is missing", tt.trace_id));
             continue;
         };
         let at = |what: &str| format!("trace {}: {what}", tt.trace_id);
-        ck.eq(&at("input tokens"), tr.tokens.input, tt.input_tokens);
-        ck.eq(&at("output tokens"), tr.tokens.output, tt.output_tokens);
+        ck.eq(&at("input tokens"), &tr.tokens.input, &tt.input_tokens);
+        ck.eq(&at("output tokens"), &tr.tokens.output, &tt.output_tokens);
         if let Some(want) = tt.cache_read_tokens
             && gaps.cache_read.is_none()
         {
-            ck.eq(&at("cache-read tokens"), tr.tokens.cache_read, want);
+            ck.eq(&at("cache-read tokens"), &tr.tokens.cache_read, &want);
         }
         // The trace's model calls, from the sidecar.
         let chats: Vec<&Chat> = expected
@@ -449,13 +449,13 @@ fn check_file(sidecar: &Path) -> Vec<String> {
             .iter()
             .map(|(m, t)| (m.clone(), (t.input, t.output)))
             .collect();
-        ck.eq(&at("tokens by model"), got_by_model, by_model);
+        ck.eq(&at("tokens by model"), &got_by_model, &by_model);
         match (
             tr.cost_usd,
             expected_cost_usd(&chats, &model_of, gaps.cache_read.is_none()),
         ) {
             (Some(got), Some(want)) if (got - want).abs() <= 1e-8 => {}
-            (got, want) => ck.fail(format!(
+            (got, want) => ck.fail(&format!(
                 "trace {}: cost {got:?} USD, want {want:?} (the emitter's tokens at the built-in prices)",
                 tt.trace_id
             )),
@@ -475,7 +475,7 @@ fn check_file(sidecar: &Path) -> Vec<String> {
             e.1 += s.errors;
         }
     }
-    ck.eq("tool calls and errors by tool", got_by_tool, by_tool);
+    ck.eq("tool calls and errors by tool", &got_by_tool, &by_tool);
 
     // ------------------------------------------------- events and links
     let mut want_events: BTreeMap<&str, Vec<(String, serde_json::Value)>> = BTreeMap::new();
@@ -506,18 +506,18 @@ fn check_file(sidecar: &Path) -> Vec<String> {
             let with_attrs = evs.iter().filter(|e| e.attrs.len > 0).count();
             ck.eq(
                 &format!("span {id}: events with attributes, which this format drops ({why})"),
-                with_attrs,
-                0,
+                &with_attrs,
+                &0,
             );
         }
         ck.eq(
             &format!("span {id}: events"),
-            got,
-            want_events.remove(id.as_str()).unwrap_or_default(),
+            &got,
+            &want_events.remove(id.as_str()).unwrap_or_default(),
         );
     }
     for id in want_events.keys() {
-        ck.fail(format!("events on span {id}, which is missing"));
+        ck.fail(&format!("events on span {id}, which is missing"));
     }
     let got_links: Vec<(String, String, String, serde_json::Value)> = by_id
         .iter()
@@ -538,8 +538,8 @@ fn check_file(sidecar: &Path) -> Vec<String> {
     match gaps.links {
         Some(why) => ck.eq(
             &format!("links, which this format cannot carry ({why})"),
-            got_links.len(),
-            0,
+            &got_links.len(),
+            &0,
         ),
         None => {
             let mut want: Vec<(String, String, String, serde_json::Value)> = expected
@@ -555,7 +555,7 @@ fn check_file(sidecar: &Path) -> Vec<String> {
                 })
                 .collect();
             want.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
-            ck.eq("links", got_links, want);
+            ck.eq("links", &got_links, &want);
         }
     }
 
@@ -575,7 +575,7 @@ fn check_file(sidecar: &Path) -> Vec<String> {
         .map(|f| (f.kind.clone(), f.span_ids.clone()))
         .collect();
     want_findings.sort();
-    ck.eq("findings (kind, spans)", got_findings, want_findings);
+    ck.eq("findings (kind, spans)", &got_findings, &want_findings);
 
     ck.failures
 }
@@ -586,11 +586,12 @@ fn sdk_output_matches_what_the_sdk_created() {
     let mut checked = 0;
     let mut failures = Vec::new();
     for sidecar in &sidecars {
-        failures.extend(check_file(sidecar));
-        checked += 1;
+        let f = check_file(sidecar);
+        checked += usize::from(f.is_empty());
+        failures.extend(f);
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
-    assert_eq!(checked, sidecars.len());
+    assert_eq!(checked, sidecars.len(), "sidecars checked clean");
     assert_eq!(
         sidecars.len(),
         SIDECARS,
