@@ -81,7 +81,11 @@ fn choose(
         y.end_unix_ns
             .cmp(&x.end_unix_ns)
             .then(x.start_unix_ns.cmp(&y.start_unix_ns))
-            .then(spans[x.span.0 as usize].span_id.cmp(&spans[y.span.0 as usize].span_id))
+            .then(
+                spans[x.span.0 as usize]
+                    .span_id
+                    .cmp(&spans[y.span.0 as usize].span_id),
+            )
     });
     let mut chosen = Vec::new();
     let mut cursor = window.1;
@@ -265,11 +269,7 @@ mod tests {
 
     #[test]
     fn sequential_top_level_spans_are_all_on_the_path() {
-        let s = set(&[
-            (1, None, 0, 100),
-            (3, Some(1), 10, 90),
-            (2, None, 150, 300),
-        ]);
+        let s = set(&[(1, None, 0, 100), (3, Some(1), 10, 90), (2, None, 150, 300)]);
         let p = of_trace(&s, TraceIx(0));
         assert_eq!(names(&s, &p), n(&[("s1", 20), ("s3", 80), ("s2", 150)]));
         let total: u64 = p.iter().map(|x| x.on_path_ns).sum();
