@@ -100,15 +100,21 @@ fn empty_and_random_bytes() {
             .contains("empty")
     );
     assert!(load("blank.json", b"  \n\t ".to_vec()).is_err());
+    // Random bytes of 2 B to 64 KiB are no format: an error naming the file, never an empty set.
     for seed in 1..40 {
         let bytes = noise(seed, 1 << (seed % 17));
-        let _ = load("random.bin", bytes);
+        let len = bytes.len();
+        load("random.bin", bytes)
+            .expect_err(&format!("{len} random bytes (seed {seed}) are not a trace"));
     }
-    // Random bytes behind a valid gzip header, and a gzip bomb cut by the decompressed-size limit.
-    let _ = load(
+    // Random bytes behind a valid gzip header: a gzip error.
+    let e = load(
         "bad.gz",
         [&[0x1f, 0x8b, 8, 0][..], &noise(5, 4096)].concat(),
-    );
+    )
+    .expect_err("corrupt gzip");
+    assert!(e.contains("gzip"), "{e}");
+    // A gzip bomb, cut by the decompressed-size limit.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     std::io::Write::write_all(&mut gz, &vec![b' '; 8 << 20]).expect("gzip");
     let bomb = gz.finish().expect("gzip");
@@ -145,17 +151,86 @@ fn truncated_json_at_every_point() {
         ),
     ]
     .join(","));
+    // Every cut is an error, or keeps the spans before it with a `truncated` warning: never a
+    // smaller set that looks whole. A span is kept once its closing brace is in; before the
+    // first one's, nothing is (an error, whose message names the file: `load` checks).
+    let first_end = text.find(r#",{"traceId"#).expect("second span");
+    let second_end = text.len() - "]}]}]}".len();
     for cut in 0..text.len() {
-        let r = load("cut.json", text.as_bytes()[..cut].to_vec());
-        if let Err(e) = r {
-            assert!(!e.is_empty());
+        let want = if cut < first_end {
+            0
+        } else if cut < second_end {
+            1
+        } else {
+            2
+        };
+        match load("cut.json", text.as_bytes()[..cut].to_vec()) {
+            Err(e) => assert_eq!(want, 0, "cut at {cut} of {}: {e}", text.len()),
+            Ok(set) => {
+                assert_eq!(set.span_count(), want, "cut at {cut} of {}", text.len());
+                assert!(
+                    has_warning(&set, WarningCode::Truncated),
+                    "cut at {cut} of {}: {} spans and no `truncated` warning: {:?}",
+                    text.len(),
+                    set.span_count(),
+                    set.warnings()
+                );
+            }
         }
     }
-    // Cut after the first span: it is kept, with a `truncated` warning.
-    let at = text.find(r#",{"traceId"#).expect("second span") + 20;
-    let set = load("cut.json", text.as_bytes()[..at].to_vec()).expect("first span kept");
-    assert_eq!(set.span_count(), 1);
-    assert!(has_warning(&set, WarningCode::Truncated));
+}
+
+/// Every single-document fixture of every JSON format, cut at every byte: an error, or what came
+/// before with a `truncated` warning. (JSON Lines and concatenated objects are left out: cut
+/// between two lines, they are whole files.)
+#[test]
+fn every_json_format_cut_at_every_byte_says_so() {
+    let files = [
+        "jaeger/valid/api-v2-protojson.json",
+        "jaeger/valid/query-api-data.json",
+        "jaeger/valid/span-array-inline-process.json",
+        "jaeger/valid/trace-object-nonhex-ids.json",
+        "zipkin/valid/api-trace-list.json",
+        "zipkin/valid/v1-annotations.json",
+        "zipkin/valid/v2-fragments-merged.json",
+        "zipkin/valid/v2-shared-rpc.json",
+        "any-agent/valid/agent-trace.json",
+        "openai-agents/valid/single-body.json",
+        "span-events/valid/array-of-events.json",
+        "otlp/valid/agent-run-hex.json",
+        "otlp/valid/anyvalue-every-kind.json",
+        "otlp/valid/api-v3-result-wrapper.json",
+        "otlp/valid/base64-ids-enum-names.json",
+        "otlp/valid/snake-case-and-old-names.json",
+    ];
+    for rel in files {
+        let bytes = std::fs::read(loupe_tests::fixtures_dir().join(rel)).expect(rel);
+        let whole = load(rel, bytes.clone()).expect(rel);
+        assert!(!has_warning(&whole, WarningCode::Truncated), "{rel}");
+        let end = bytes.trim_ascii_end().len();
+        let mut partial = 0;
+        for cut in 0..end {
+            if let Ok(set) = load(rel, bytes[..cut].to_vec()) {
+                assert!(
+                    has_warning(&set, WarningCode::Truncated),
+                    "{rel} cut at {cut} of {end}: {} of {} spans and no `truncated` warning: {:?}",
+                    set.span_count(),
+                    whole.span_count(),
+                    set.warnings()
+                );
+                assert!(set.span_count() <= whole.span_count(), "{rel} cut at {cut}");
+                partial += 1;
+            }
+        }
+        if rel.starts_with("span-events/") {
+            // A JSON array of span events is read whole (a start and its finish may be far
+            // apart): cut, it is an error.
+            assert_eq!(partial, 0, "{rel}");
+        } else {
+            // At least the cut just before the closing bracket keeps spans.
+            assert!(partial > 0, "{rel}: no cut kept anything");
+        }
+    }
 }
 
 #[test]
@@ -184,11 +259,11 @@ fn nesting_200000_levels_deep() {
     let set = load("deep3.json", deep.into_bytes()).expect("loads");
     assert!(has_warning(&set, WarningCode::Limit));
     assert_eq!(set.span_count(), 1);
-    // As bare arrays and objects.
+    // As bare arrays and objects: no format reads them, an error.
     for open in ["[", "{\"a\":"] {
         let close = if open == "[" { "]" } else { "}" };
         let text = format!("{}{}", open.repeat(n), close.repeat(n));
-        let _ = load("deep2.json", text.into_bytes());
+        load("deep2.json", text.into_bytes()).expect_err(open);
     }
     // Inside an attribute value, as OTLP nests AnyValues: within JSON's 128 levels the value is
     // cut at `max_value_depth` with a `limit` warning.
@@ -482,7 +557,7 @@ fn wrong_json_types_everywhere() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The CLI on hostile files: exit code 0 or 2, never a signal.
+// The CLI on hostile files: the exit code each must give (0 or 2), never a signal.
 
 fn loupe() -> std::process::Command {
     loupe_tests::loupe_command()
@@ -549,22 +624,23 @@ fn the_cli_exits_0_or_2_on_hostile_files() {
                 "{name} {args:?}: killed by a signal: {:?}",
                 out.status
             );
-            if args[0] == "lint" {
-                assert!(matches!(code, Some(0..=2)), "{name} lint: {code:?}");
-            } else {
-                assert_eq!(
-                    code,
-                    Some(*want),
-                    "{name} {args:?}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            if code == Some(2) && args[0] != "lint" {
+            // `lint` too: an unreadable file is 2; the readable ones (plain `op …` spans, a cut
+            // cycle, a long chain) break no threshold, so 0, not 1.
+            assert_eq!(
+                code,
+                Some(*want),
+                "{name} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            if code == Some(2) {
                 let err = String::from_utf8_lossy(&out.stderr);
                 assert!(
                     err.contains(name),
-                    "{name}: the error names the file: {err}"
+                    "{name} {args:?}: the error names the file: {err}"
                 );
+            } else if args[0] == "lint" {
+                let text = String::from_utf8_lossy(&out.stdout);
+                assert_eq!(text, "ok: 1 trace(s) within the thresholds\n", "{name}");
             }
         }
         let redacted = dir.join(format!("{name}.redacted.json"));
