@@ -661,7 +661,8 @@ fn the_cli_exits_0_or_2_on_hostile_files() {
 }
 
 /// The value-size, attribute-count and depth limits hold for every format, not only OTLP JSON:
-/// the builder applies them to what any importer adds.
+/// the builder applies them to what any importer adds. Each limit that cuts says so in its own
+/// `limit` warning; the size limits reject a file of any format.
 #[test]
 fn limits_hold_in_every_format() {
     let long = "v".repeat(3000);
@@ -701,13 +702,56 @@ fn limits_hold_in_every_format() {
     assert_eq!(whole.span(loupe_core::SpanIx(0)).attrs().len(), 41);
     let proto = loupe_core::export::otlp_proto::encode(&whole);
 
-    for (name, bytes) in [
-        ("jaeger.json", jaeger.into_bytes()),
-        ("zipkin.json", zipkin.into_bytes()),
-        ("otlp.pb", proto),
+    // The JSON-object formats: the same 40 long strings and a plain JSON object 8 levels deep,
+    // first in the span's attributes.
+    let mut deep_json = r#""leaf""#.to_owned();
+    for _ in 0..8 {
+        deep_json = format!(r#"{{"in":{deep_json}}}"#);
+    }
+    let mut members: Vec<String> = (0..40).map(|i| format!(r#""k{i}":"{long}""#)).collect();
+    members.insert(0, format!(r#""deep":{deep_json}"#));
+    let members = members.join(",");
+    let span_events = format!(
+        "{}\n{}\n",
+        format_args!(
+            r#"{{"event":"span_started","run_id":"run-1","span_id":"s1","name":"op","ts":1000,"metadata":{{{members}}}}}"#
+        ),
+        r#"{"event":"span_finished","run_id":"run-1","span_id":"s1","ts":2000}"#
+    );
+    let any_agent = format!(
+        r#"{{"spans":[{{"name":"op","context":{{"trace_id":1,"span_id":2}},"parent":null,"start_time":1000,"end_time":2000,"attributes":{{{members}}}}}]}}"#
+    );
+    let openai_agents = format!(
+        r#"{{"data":[{{"object":"trace.span","id":"span_1","trace_id":"trace_1","parent_id":null,"started_at":"2025-03-02T12:00:00.000Z","ended_at":"2025-03-02T12:00:01.000Z","span_data":{{"type":"custom",{members}}}}}]}}"#
+    );
+
+    for (name, format, bytes, deep) in [
+        ("jaeger.json", "jaeger-json", jaeger.into_bytes(), None),
+        ("zipkin.json", "zipkin-json", zipkin.into_bytes(), None),
+        ("otlp.pb", "otlp-proto", proto, Some("deep")),
+        (
+            "events.jsonl",
+            "span-events-jsonl",
+            span_events.into_bytes(),
+            Some("deep"),
+        ),
+        (
+            "any-agent.json",
+            "any-agent-json",
+            any_agent.into_bytes(),
+            Some("deep"),
+        ),
+        (
+            "openai-agents.json",
+            "openai-agents-json",
+            openai_agents.into_bytes(),
+            Some("openai_agents.deep"),
+        ),
     ] {
         // Default limits keep everything.
         let set = load(name, bytes.clone()).expect("loads");
+        assert_eq!(set.sources()[0].format, format, "{name}");
+        assert_eq!(set.span_count(), 1, "{name}");
         assert!(
             !has_warning(&set, WarningCode::Limit),
             "{name}: {:?}",
@@ -715,40 +759,147 @@ fn limits_hold_in_every_format() {
         );
         let span = set.span(loupe_core::SpanIx(0));
         assert!(span.attrs().len() >= 40, "{name}");
-        assert_eq!(
-            set.value_str(span.attr("k5").expect("k5"))
-                .expect("str")
-                .len(),
-            3000
-        );
-        // Tight limits cut, and say so.
-        let set = load_with(name, bytes, tight).expect("loads");
-        assert!(
-            has_warning(&set, WarningCode::Limit),
-            "{name}: {:?}",
-            set.warnings()
-        );
+        let k5 = |set: &TraceSet| {
+            let span = set.span(loupe_core::SpanIx(0));
+            span.attr("k5")
+                .or_else(|| span.attr("openai_agents.k5"))
+                .map(|v| set.value_str(v).expect("str").len())
+        };
+        assert_eq!(k5(&set), Some(3000), "{name}");
+        if let Some(key) = deep {
+            assert_eq!(kv_levels(&set, span.attr(key).expect(key)).0, 8, "{name}");
+        }
+
+        // Tight limits cut, and each says so.
+        let set = load_with(name, bytes.clone(), tight).expect("loads");
+        let limit_warnings: Vec<&str> = set
+            .warnings()
+            .iter()
+            .filter(|w| w.code == WarningCode::Limit)
+            .map(|w| w.message.as_str())
+            .collect();
         let span = set.span(loupe_core::SpanIx(0));
-        assert!(
-            span.attrs().len() <= 10,
+        assert_eq!(
+            span.attrs().len(),
+            10,
             "{name}: {} attributes",
             span.attrs().len()
         );
+        assert!(
+            limit_warnings
+                .iter()
+                .any(|m| m.contains("(max_attrs_per_span)")),
+            "{name}: {limit_warnings:?}"
+        );
+        // The long strings kept (k0.. among the first ten) are cut to 1000 bytes, with a warning.
+        let mut cut = 0;
         for a in span.attrs() {
             if let Some(s) = set.value_str(a.value) {
                 assert!(s.len() <= 1000, "{name}: a value of {} bytes", s.len());
+                cut += usize::from(s.len() == 1000);
             }
         }
-        if name == "otlp.pb" {
-            // The deep list is cut below the third level.
-            let mut v = span.attr("deep").expect("deep");
-            let mut levels = 0;
-            while let loupe_core::Value::KvList(r) = v {
-                levels += 1;
-                v = set.attrs(r)[0].value;
+        assert!(cut >= 5, "{name}: {cut} values cut to the limit");
+        assert!(
+            limit_warnings
+                .iter()
+                .any(|m| m.contains("(max_value_bytes)")),
+            "{name}: {limit_warnings:?}"
+        );
+        if let Some(key) = deep {
+            // The deep value is cut below the third level, with a warning: protobuf leaves the
+            // rest out; the JSON formats keep it as JSON text.
+            let (levels, rest) = kv_levels(&set, span.attr(key).expect(key));
+            assert_eq!(levels, 3, "{name}");
+            if format == "otlp-proto" {
+                assert_eq!(rest, loupe_core::Value::Empty, "{name}");
+            } else {
+                assert_eq!(
+                    set.value_str(rest).as_deref(),
+                    Some(r#"{"in":{"in":{"in":{"in":{"in":"leaf"}}}}}"#),
+                    "{name}"
+                );
             }
-            assert_eq!(levels, 3);
-            assert_eq!(v, loupe_core::Value::Empty);
+            assert!(
+                limit_warnings
+                    .iter()
+                    .any(|m| m.contains("(max_value_depth)")),
+                "{name}: {limit_warnings:?}"
+            );
         }
+
+        // The size limits reject the file, plain or gzip.
+        let e = load_with(
+            name,
+            bytes.clone(),
+            Limits {
+                max_file_bytes: bytes.len() - 1,
+                ..Limits::default()
+            },
+        )
+        .expect_err("over max_file_bytes");
+        assert!(e.contains("over the limit"), "{name}: {e}");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &bytes).expect("gzip");
+        let gz = gz.finish().expect("gzip");
+        let set = load(name, gz.clone()).expect("gzip loads");
+        assert_eq!(set.sources()[0].format, format, "{name}");
+        let e = load_with(
+            name,
+            gz,
+            Limits {
+                max_decompressed_bytes: bytes.len() - 1,
+                ..Limits::default()
+            },
+        )
+        .expect_err("over max_decompressed_bytes");
+        assert!(e.contains("decompresses to more than"), "{name}: {e}");
     }
+}
+
+/// Values an importer keeps as JSON text (the Agents SDK's tool input and output, a model's
+/// messages) are cut at `max_value_bytes` like strings.
+#[test]
+fn json_text_values_are_cut_at_the_value_limit() {
+    let long = "v".repeat(3000);
+    let body = format!(
+        r#"{{"data":[{{"object":"trace.span","id":"span_1","trace_id":"trace_1","parent_id":null,"started_at":"2025-03-02T12:00:00.000Z","ended_at":"2025-03-02T12:00:01.000Z","span_data":{{"type":"function","name":"search","input":{{"q":"{long}"}},"output":["{long}"]}}}},{{"object":"trace.span","id":"span_2","trace_id":"trace_1","parent_id":"span_1","started_at":"2025-03-02T12:00:00.000Z","ended_at":"2025-03-02T12:00:01.000Z","span_data":{{"type":"generation","model":"gpt-4.1","input":[{{"role":"user","content":"{long}"}}],"output":[{{"role":"assistant","content":"{long}"}}]}}}}]}}"#
+    );
+    let tight = Limits {
+        max_value_bytes: 1000,
+        ..Limits::default()
+    };
+    let keys = [
+        (0, "gen_ai.tool.call.arguments"),
+        (0, "gen_ai.tool.call.result"),
+        (1, "gen_ai.input.messages"),
+        (1, "gen_ai.output.messages"),
+    ];
+    let whole = load("agents.json", body.clone().into_bytes()).expect("loads");
+    let set = load_with("agents.json", body.into_bytes(), tight).expect("loads");
+    for (ix, key) in keys {
+        let len = |set: &TraceSet| {
+            let v = set.span(loupe_core::SpanIx(ix)).attr(key).expect(key);
+            set.value_str(v).expect("text").len()
+        };
+        assert!(len(&whole) > 3000, "{key}: kept whole by default");
+        assert_eq!(len(&set), 1000, "{key}");
+    }
+    let cuts = set
+        .warnings()
+        .iter()
+        .filter(|w| w.code == WarningCode::Limit && w.message.contains("(max_value_bytes)"))
+        .count();
+    assert_eq!(cuts, 4, "{:?}", set.warnings());
+}
+
+/// How many key-value lists of one entry nest at `v`, and the value inside the last one.
+fn kv_levels(set: &TraceSet, mut v: loupe_core::Value) -> (usize, loupe_core::Value) {
+    let mut levels = 0;
+    while let loupe_core::Value::KvList(r) = v {
+        assert_eq!(set.attrs(r).len(), 1);
+        levels += 1;
+        v = set.attrs(r)[0].value;
+    }
+    (levels, v)
 }
