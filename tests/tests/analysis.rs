@@ -592,20 +592,50 @@ fn corpus_genai_runs_are_analysed() {
         (set, a, r)
     };
     // any-agent exports of real runs: model calls with tokens and prices, tool calls, one agent.
-    for f in [
-        "anyagent-openai-agents-trace.json",
-        "anyagent-google-adk-trace.json",
-        "anyagent-llamaindex-trace.json",
-        "anyagent-langchain-trace.json",
+    // Tokens are the sums of the files' `gen_ai.usage.*_tokens`; the tools those of their
+    // `execute_tool` spans.
+    for (f, input, output, tools) in [
+        (
+            "anyagent-openai-agents-trace.json",
+            1020,
+            76,
+            &["get_current_time", "write_file"][..],
+        ),
+        (
+            "anyagent-google-adk-trace.json",
+            2251,
+            86,
+            &["final_output", "get_current_time", "write_file"],
+        ),
+        (
+            "anyagent-llamaindex-trace.json",
+            1308,
+            255,
+            &["final_output", "get_current_time", "write_file"],
+        ),
+        (
+            "anyagent-langchain-trace.json",
+            1262,
+            125,
+            &["get_current_time", "write_file"],
+        ),
     ] {
         let (_, _, r) = run(f);
+        assert_eq!(r.traces.len(), 1, "{f}");
         let t = &r.traces[0];
-        assert!(t.tokens.input > 0 && t.tokens.output > 0, "{f}: tokens");
-        assert!(t.cost_usd.is_some_and(|c| c > 0.0), "{f}: priced");
-        assert!(
-            t.by_tool.values().map(|v| v.calls).sum::<u32>() >= 2,
-            "{f}: tool calls"
+        assert_eq!(
+            (t.tokens.input, t.tokens.output),
+            (input, output),
+            "{f}: tokens"
         );
+        assert!(t.cost_usd.is_some_and(|c| c > 0.0), "{f}: priced");
+        let calls: Vec<(&str, u32)> = t
+            .by_tool
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.calls))
+            .collect();
+        let want: Vec<(&str, u32)> = tools.iter().map(|&k| (k, 1)).collect();
+        assert_eq!(calls, want, "{f}: tool calls");
         assert!(!t.critical_path.is_empty());
         // A tool that writes and returns null is not an empty result papered over.
         assert!(
