@@ -200,9 +200,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ok
         }
         Command::Lint(args) => {
-            let code = lint::run(&args, limits, &mut out)?;
-            out.flush()?;
-            return Ok(code);
+            // Flushed by `lint::run`, which keeps its verdict when the pipe is closed.
+            return lint::run(&args, limits, &mut out);
         }
         Command::Tree {
             max_lines,
