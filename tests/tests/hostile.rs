@@ -712,6 +712,8 @@ fn limits_hold_in_every_format() {
         deep_json = format!(r#"{{"in":{deep_json}}}"#);
     }
     let mut members: Vec<String> = (0..40).map(|i| format!(r#""k{i}":"{long}""#)).collect();
+    let items: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+    members.insert(0, format!(r#""list":[{}]"#, items.join(",")));
     members.insert(0, format!(r#""deep":{deep_json}"#));
     let members = members.join(",");
     let span_events = format!(
@@ -772,6 +774,21 @@ fn limits_hold_in_every_format() {
         if let Some(key) = deep {
             assert_eq!(kv_levels(&set, span.attr(key).expect(key)).0, 8, "{name}");
         }
+        let list = |set: &TraceSet| {
+            let span = set.span(loupe_core::SpanIx(0));
+            let v = span
+                .attr("list")
+                .or_else(|| span.attr("openai_agents.list"))?;
+            match set.value(v) {
+                loupe_core::ValueRef::Array(items) => Some(items.len()),
+                _ => None,
+            }
+        };
+        // The formats whose attributes are plain JSON objects carry the 40-item list too.
+        let has_list = deep.is_some() && format != "otlp-proto";
+        if has_list {
+            assert_eq!(list(&set), Some(40), "{name}");
+        }
 
         // Tight limits cut, and each says so.
         let set = load_with(name, bytes.clone(), tight).expect("loads");
@@ -809,6 +826,17 @@ fn limits_hold_in_every_format() {
                 .any(|m| m.contains("(max_value_bytes)")),
             "{name}: {limit_warnings:?}"
         );
+        if has_list {
+            // An array keeps its first `max_attrs_per_span` items, and says so.
+            assert_eq!(list(&set), Some(10), "{name}");
+            assert!(
+                limit_warnings
+                    .iter()
+                    .any(|m| m.starts_with("an array of 40 items")
+                        && m.contains("(max_attrs_per_span)")),
+                "{name}: {limit_warnings:?}"
+            );
+        }
         if let Some(key) = deep {
             // The deep value is cut below the third level, with a warning: protobuf leaves the
             // rest out; the JSON formats keep it as JSON text.
