@@ -178,6 +178,84 @@ fn findings_name_the_right_spans_and_say_what_happened() {
     );
 }
 
+/// The span ids and severities of a rule's findings, in the report's order.
+fn flagged_ids(r: &AnalysisReport, kind: &str) -> Vec<(Vec<String>, &'static str)> {
+    r.traces
+        .iter()
+        .flat_map(|t| &t.anomalies)
+        .filter(|a| a.kind == kind)
+        .map(|a| (a.span_ids.clone(), a.severity))
+        .collect()
+}
+
+fn ids(ids: &[&str], severity: &'static str) -> (Vec<String>, &'static str) {
+    (ids.iter().map(|&s| s.to_owned()).collect(), severity)
+}
+
+#[test]
+fn tool_error_orphan_and_secret_flag_the_right_spans() {
+    // tool_error: the failed tool call, not the agent above it nor the model call beside it.
+    let (_, _, r) = analysis_fixture("tool_error/positive.json");
+    assert_eq!(
+        flagged_ids(&r, "tool_error"),
+        [ids(&["e000000000000001"], "error")]
+    );
+    let tool_error = r.traces[0]
+        .anomalies
+        .iter()
+        .find(|a| a.kind == "tool_error")
+        .expect("tool_error");
+    assert_eq!(
+        tool_error.message,
+        "`search_hotels` failed under `invoke_agent support`: error type `TimeoutError`, \"search_hotels raised TimeoutError\""
+    );
+    // The negative fixture has a failed *model* call (a rate limit) and a tool that succeeded.
+    let (_, _, r) = analysis_fixture("tool_error/negative.json");
+    assert_eq!(flagged_ids(&r, "tool_error"), []);
+
+    // orphan: the span whose parent ffffffffffff0001 is missing, not the real root.
+    let (_, _, r) = analysis_fixture("orphan/positive.json");
+    assert_eq!(
+        flagged_ids(&r, "orphan"),
+        [ids(&["e000000000000001"], "warning")]
+    );
+    let orphan = &r.traces[0].anomalies[0];
+    assert!(
+        orphan.message.starts_with(
+            "`execute_tool lookup_order` names parent ffffffffffff0001, which is not in the loaded files"
+        ),
+        "{}",
+        orphan.message
+    );
+    let (_, _, r) = analysis_fixture("orphan/negative.json");
+    assert_eq!(flagged_ids(&r, "orphan"), []);
+
+    // secret: the API key in one tool's arguments (an error). The other tool's result holds an
+    // address at example.org, a documentation domain (RFC 2606), which is not personal data.
+    let (_, _, r) = analysis_fixture("secret/positive.json");
+    assert_eq!(
+        flagged_ids(&r, "secret"),
+        [ids(&["e000000000000001"], "error")]
+    );
+    for a in r.traces[0].anomalies.iter().filter(|a| a.kind == "secret") {
+        assert!(
+            a.message
+                .contains("attribute `gen_ai.tool.call.arguments` at $.api_key"),
+            "{}",
+            a.message
+        );
+        assert!(
+            !a.message.contains("Xq3mN8vT2wL5pR9kJ7hF4dS6aG1zC0bV")
+                && !a.message.contains("ada.lovelace@example.org"),
+            "the finding does not repeat the secret: {}",
+            a.message
+        );
+    }
+    // Look-alikes: a UUID, a SHA-256, an invoice number, a 16-digit order number.
+    let (_, _, r) = analysis_fixture("secret/negative.json");
+    assert_eq!(flagged_ids(&r, "secret"), []);
+}
+
 #[test]
 fn first_suspect_is_the_earliest_warning_or_worse() {
     let (_, _, r) = analysis_fixture("retry/positive.json");
@@ -190,6 +268,7 @@ fn first_suspect_is_the_earliest_warning_or_worse() {
     assert_eq!(r.traces[0].first_suspect, None);
     // Info findings (disconnected) do not make a suspect.
     let (_, _, r) = analysis_fixture("disconnected/positive.json");
+    assert_eq!(r.traces.len(), 2, "the client's trace and the server's");
     assert!(r.traces.iter().all(|t| t.first_suspect.is_none()));
 }
 
@@ -396,12 +475,17 @@ fn corpus_attribute_maps_read_the_same_call_in_both_conventions() {
             st.provider.get(&set).into_owned(),
         ));
     }
+    // Both files carry 97 prompt and 52 completion tokens (`llm.token_count.*` and
+    // `gen_ai.usage.*`): each convention's usage is read, not only the two compared.
+    assert_eq!((steps[0].1, steps[0].2), (97, 52), "OpenInference tokens");
+    assert_eq!((steps[1].1, steps[1].2), (97, 52), "OTel GenAI tokens");
     assert_eq!(steps[0].0, Operation::Chat);
     assert_eq!(steps[0].0, steps[1].0);
     assert_eq!(steps[0].3, ["user", "assistant", "tool"]);
     assert_eq!(steps[0].3, steps[1].3, "same roles: {steps:?}");
     assert_eq!(steps[0].4, 1);
     assert_eq!(steps[0].4, steps[1].4, "same tool calls");
+    assert_eq!(steps[0].5, "openai");
     assert_eq!(steps[0].5, steps[1].5, "same provider");
 }
 
@@ -508,20 +592,50 @@ fn corpus_genai_runs_are_analysed() {
         (set, a, r)
     };
     // any-agent exports of real runs: model calls with tokens and prices, tool calls, one agent.
-    for f in [
-        "anyagent-openai-agents-trace.json",
-        "anyagent-google-adk-trace.json",
-        "anyagent-llamaindex-trace.json",
-        "anyagent-langchain-trace.json",
+    // Tokens are the sums of the files' `gen_ai.usage.*_tokens`; the tools those of their
+    // `execute_tool` spans.
+    for (f, input, output, tools) in [
+        (
+            "anyagent-openai-agents-trace.json",
+            1020,
+            76,
+            &["get_current_time", "write_file"][..],
+        ),
+        (
+            "anyagent-google-adk-trace.json",
+            2251,
+            86,
+            &["final_output", "get_current_time", "write_file"],
+        ),
+        (
+            "anyagent-llamaindex-trace.json",
+            1308,
+            255,
+            &["final_output", "get_current_time", "write_file"],
+        ),
+        (
+            "anyagent-langchain-trace.json",
+            1262,
+            125,
+            &["get_current_time", "write_file"],
+        ),
     ] {
         let (_, _, r) = run(f);
+        assert_eq!(r.traces.len(), 1, "{f}");
         let t = &r.traces[0];
-        assert!(t.tokens.input > 0 && t.tokens.output > 0, "{f}: tokens");
-        assert!(t.cost_usd.is_some_and(|c| c > 0.0), "{f}: priced");
-        assert!(
-            t.by_tool.values().map(|v| v.calls).sum::<u32>() >= 2,
-            "{f}: tool calls"
+        assert_eq!(
+            (t.tokens.input, t.tokens.output),
+            (input, output),
+            "{f}: tokens"
         );
+        assert!(t.cost_usd.is_some_and(|c| c > 0.0), "{f}: priced");
+        let calls: Vec<(&str, u32)> = t
+            .by_tool
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.calls))
+            .collect();
+        let want: Vec<(&str, u32)> = tools.iter().map(|&k| (k, 1)).collect();
+        assert_eq!(calls, want, "{f}: tool calls");
         assert!(!t.critical_path.is_empty());
         // A tool that writes and returns null is not an empty result papered over.
         assert!(

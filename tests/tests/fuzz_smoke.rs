@@ -1,8 +1,9 @@
 //! The fuzz targets' bodies (`fuzz/fuzz_targets/bodies.rs`) on stable, as CI runs them: each
 //! over a deterministic stream of inputs mutated from the project's fixtures (bit flips, cuts,
-//! insertions of JSON punctuation and secret-like tokens, splices of two seeds), for a bounded
-//! number of inputs and at most a few seconds per target. A panic is reported with the input in
-//! base64, to replay it with `cargo fuzz run <target> <file>`.
+//! insertions of JSON punctuation and secret-like tokens, splices of two seeds), a fixed number of
+//! inputs per target from a fixed seed, so every run tries exactly the same inputs whatever the
+//! machine's speed. A panic is reported with the input in base64, to replay it with
+//! `cargo fuzz run <target> <file>`.
 
 #[allow(dead_code, unused_imports)]
 mod bodies {
@@ -10,12 +11,16 @@ mod bodies {
 }
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-/// Inputs per target (20,000 in all).
-const INPUTS_PER_TARGET: usize = 5_000;
-/// Time budget per target; the count stops early on a slow machine.
-const BUDGET: Duration = Duration::from_secs(8);
+// Inputs per target, the fixtures first: each takes a few seconds in a debug build on two cores
+// (the redaction round trip loads, scans, redacts, writes and reloads each input: it is slowest).
+const LOAD_ANY_INPUTS: usize = 20_000;
+const OTLP_JSON_INPUTS: usize = 40_000;
+const SECRETS_SCAN_INPUTS: usize = 20_000;
+const REDACT_ROUNDTRIP_INPUTS: usize = 5_000;
+
+/// Trace fixtures of at most 48 KiB under `tests/fixtures` (88 when this was written).
+const MIN_FIXTURE_SEEDS: usize = 60;
 
 struct Rng(u64);
 
@@ -141,15 +146,39 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
     d
 }
 
-fn run(name: &str, seed: u64, body: fn(&[u8])) {
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Silences panic messages on this thread while `on` (the caught panics of a run), leaving other
+/// threads' (the other tests running in parallel) as they are.
+fn quiet_panics(on: bool) {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                default(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(on));
+}
+
+fn run(name: &str, seed: u64, inputs: usize, body: fn(&[u8])) {
     let seeds = seeds();
+    // The stream starts with every seed as it is, then mutates them.
+    assert!(
+        seeds.len() >= MIN_FIXTURE_SEEDS + TOKENS.len(),
+        "{name}: only {} seeds: the fixtures were not found",
+        seeds.len()
+    );
+    assert!(inputs > seeds.len(), "{name}: no input would be mutated");
     let mut rng = Rng(seed);
-    let start = Instant::now();
     let mut failures = Vec::new();
     let mut ran = 0;
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    for i in 0..INPUTS_PER_TARGET {
+    quiet_panics(true);
+    for i in 0..inputs {
         let input = if i < seeds.len() {
             seeds[i].clone()
         } else {
@@ -158,15 +187,14 @@ fn run(name: &str, seed: u64, body: fn(&[u8])) {
         ran += 1;
         if std::panic::catch_unwind(|| body(&input)).is_err() {
             failures.push(input);
-        }
-        if start.elapsed() > BUDGET || failures.len() >= 3 {
-            break;
+            if failures.len() >= 3 {
+                break;
+            }
         }
     }
-    std::panic::set_hook(hook);
+    quiet_panics(false);
     eprintln!(
-        "fuzz_smoke {name}: {ran} inputs in {:.1} s, {} failures",
-        start.elapsed().as_secs_f64(),
+        "fuzz_smoke {name}: {ran} inputs, {} failures",
         failures.len()
     );
     if let Some(first) = failures.first() {
@@ -177,23 +205,39 @@ fn run(name: &str, seed: u64, body: fn(&[u8])) {
             first.len()
         );
         body(first);
+        panic!("{name}: an input panicked under catch_unwind but not when run again");
     }
-    assert!(ran >= 200, "{name}: only {ran} inputs ran");
+    assert_eq!(ran, inputs, "{name}: every input ran");
 }
 
 #[test]
 fn load_any() {
-    run("load_any", 0x9e37_79b9_7f4a_7c15, bodies::load_any);
+    run(
+        "load_any",
+        0x9e37_79b9_7f4a_7c15,
+        LOAD_ANY_INPUTS,
+        bodies::load_any,
+    );
 }
 
 #[test]
 fn otlp_json() {
-    run("otlp_json", 0xd1b5_4a32_d192_ed03, bodies::otlp_json);
+    run(
+        "otlp_json",
+        0xd1b5_4a32_d192_ed03,
+        OTLP_JSON_INPUTS,
+        bodies::otlp_json,
+    );
 }
 
 #[test]
 fn secrets_scan() {
-    run("secrets_scan", 0x2545_f491_4f6c_dd1d, bodies::secrets_scan);
+    run(
+        "secrets_scan",
+        0x2545_f491_4f6c_dd1d,
+        SECRETS_SCAN_INPUTS,
+        bodies::secrets_scan,
+    );
 }
 
 #[test]
@@ -201,6 +245,19 @@ fn redact_roundtrip() {
     run(
         "redact_roundtrip",
         0x1405_7b7e_f767_814f,
+        REDACT_ROUNDTRIP_INPUTS,
         bodies::redact_roundtrip,
     );
+}
+
+/// The harness itself: a body that panics on some inputs fails the test, with its own message.
+#[test]
+#[should_panic(expected = "a document that starts with a brace")]
+fn a_panicking_body_fails_the_run() {
+    run("panicking", 1, 200, |data| {
+        assert!(
+            data.first() != Some(&b'{'),
+            "a document that starts with a brace"
+        );
+    });
 }

@@ -100,15 +100,21 @@ fn empty_and_random_bytes() {
             .contains("empty")
     );
     assert!(load("blank.json", b"  \n\t ".to_vec()).is_err());
+    // Random bytes of 2 B to 64 KiB are no format: an error naming the file, never an empty set.
     for seed in 1..40 {
         let bytes = noise(seed, 1 << (seed % 17));
-        let _ = load("random.bin", bytes);
+        let len = bytes.len();
+        load("random.bin", bytes)
+            .expect_err(&format!("{len} random bytes (seed {seed}) are not a trace"));
     }
-    // Random bytes behind a valid gzip header, and a gzip bomb cut by the decompressed-size limit.
-    let _ = load(
+    // Random bytes behind a valid gzip header: a gzip error.
+    let e = load(
         "bad.gz",
         [&[0x1f, 0x8b, 8, 0][..], &noise(5, 4096)].concat(),
-    );
+    )
+    .expect_err("corrupt gzip");
+    assert!(e.contains("gzip"), "{e}");
+    // A gzip bomb, cut by the decompressed-size limit.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     std::io::Write::write_all(&mut gz, &vec![b' '; 8 << 20]).expect("gzip");
     let bomb = gz.finish().expect("gzip");
@@ -145,17 +151,86 @@ fn truncated_json_at_every_point() {
         ),
     ]
     .join(","));
+    // Every cut is an error, or keeps the spans before it with a `truncated` warning: never a
+    // smaller set that looks whole. A span is kept once its closing brace is in; before the
+    // first one's, nothing is (an error, whose message names the file: `load` checks).
+    let first_end = text.find(r#",{"traceId"#).expect("second span");
+    let second_end = text.len() - "]}]}]}".len();
     for cut in 0..text.len() {
-        let r = load("cut.json", text.as_bytes()[..cut].to_vec());
-        if let Err(e) = r {
-            assert!(!e.is_empty());
+        let want = if cut < first_end {
+            0
+        } else if cut < second_end {
+            1
+        } else {
+            2
+        };
+        match load("cut.json", text.as_bytes()[..cut].to_vec()) {
+            Err(e) => assert_eq!(want, 0, "cut at {cut} of {}: {e}", text.len()),
+            Ok(set) => {
+                assert_eq!(set.span_count(), want, "cut at {cut} of {}", text.len());
+                assert!(
+                    has_warning(&set, WarningCode::Truncated),
+                    "cut at {cut} of {}: {} spans and no `truncated` warning: {:?}",
+                    text.len(),
+                    set.span_count(),
+                    set.warnings()
+                );
+            }
         }
     }
-    // Cut after the first span: it is kept, with a `truncated` warning.
-    let at = text.find(r#",{"traceId"#).expect("second span") + 20;
-    let set = load("cut.json", text.as_bytes()[..at].to_vec()).expect("first span kept");
-    assert_eq!(set.span_count(), 1);
-    assert!(has_warning(&set, WarningCode::Truncated));
+}
+
+/// Every single-document fixture of every JSON format, cut at every byte: an error, or what came
+/// before with a `truncated` warning. (JSON Lines and concatenated objects are left out: cut
+/// between two lines, they are whole files.)
+#[test]
+fn every_json_format_cut_at_every_byte_says_so() {
+    let files = [
+        "jaeger/valid/api-v2-protojson.json",
+        "jaeger/valid/query-api-data.json",
+        "jaeger/valid/span-array-inline-process.json",
+        "jaeger/valid/trace-object-nonhex-ids.json",
+        "zipkin/valid/api-trace-list.json",
+        "zipkin/valid/v1-annotations.json",
+        "zipkin/valid/v2-fragments-merged.json",
+        "zipkin/valid/v2-shared-rpc.json",
+        "any-agent/valid/agent-trace.json",
+        "openai-agents/valid/single-body.json",
+        "span-events/valid/array-of-events.json",
+        "otlp/valid/agent-run-hex.json",
+        "otlp/valid/anyvalue-every-kind.json",
+        "otlp/valid/api-v3-result-wrapper.json",
+        "otlp/valid/base64-ids-enum-names.json",
+        "otlp/valid/snake-case-and-old-names.json",
+    ];
+    for rel in files {
+        let bytes = std::fs::read(loupe_tests::fixtures_dir().join(rel)).expect(rel);
+        let whole = load(rel, bytes.clone()).expect(rel);
+        assert!(!has_warning(&whole, WarningCode::Truncated), "{rel}");
+        let end = bytes.trim_ascii_end().len();
+        let mut partial = 0;
+        for cut in 0..end {
+            if let Ok(set) = load(rel, bytes[..cut].to_vec()) {
+                assert!(
+                    has_warning(&set, WarningCode::Truncated),
+                    "{rel} cut at {cut} of {end}: {} of {} spans and no `truncated` warning: {:?}",
+                    set.span_count(),
+                    whole.span_count(),
+                    set.warnings()
+                );
+                assert!(set.span_count() <= whole.span_count(), "{rel} cut at {cut}");
+                partial += 1;
+            }
+        }
+        if rel.starts_with("span-events/") {
+            // A JSON array of span events is read whole (a start and its finish may be far
+            // apart): cut, it is an error.
+            assert_eq!(partial, 0, "{rel}");
+        } else {
+            // At least the cut just before the closing bracket keeps spans.
+            assert!(partial > 0, "{rel}: no cut kept anything");
+        }
+    }
 }
 
 #[test]
@@ -184,11 +259,11 @@ fn nesting_200000_levels_deep() {
     let set = load("deep3.json", deep.into_bytes()).expect("loads");
     assert!(has_warning(&set, WarningCode::Limit));
     assert_eq!(set.span_count(), 1);
-    // As bare arrays and objects.
+    // As bare arrays and objects: no format reads them, an error.
     for open in ["[", "{\"a\":"] {
         let close = if open == "[" { "]" } else { "}" };
         let text = format!("{}{}", open.repeat(n), close.repeat(n));
-        let _ = load("deep2.json", text.into_bytes());
+        load("deep2.json", text.into_bytes()).expect_err(open);
     }
     // Inside an attribute value, as OTLP nests AnyValues: within JSON's 128 levels the value is
     // cut at `max_value_depth` with a `limit` warning.
@@ -458,7 +533,8 @@ fn wrong_json_types_everywhere() {
         }
         paths.push(path);
     }
-    assert!(paths.len() > 40, "{}", paths.len());
+    // The document and every object, array and scalar in it.
+    assert_eq!(paths.len(), 52);
     let mut loaded = 0;
     for path in &paths {
         for w in &wrong {
@@ -472,17 +548,19 @@ fn wrong_json_types_everywhere() {
                 };
             }
             *cur = w.clone();
-            if load("types.json", d.to_string().into_bytes()).is_ok() {
+            if let Ok(set) = load("types.json", d.to_string().into_bytes()) {
+                assert!(set.span_count() <= 2, "{path:?} = {w}");
                 loaded += 1;
             }
         }
     }
     // Many variants are rejected whole (with an error naming the file); the rest load.
-    assert!(loaded > 0, "{loaded}");
+    let variants = paths.len() * wrong.len();
+    assert!(loaded > 0 && loaded < variants, "{loaded} of {variants}");
 }
 
 // ---------------------------------------------------------------------------------------------
-// The CLI on hostile files: exit code 0 or 2, never a signal.
+// The CLI on hostile files: the exit code each must give (0 or 2), never a signal.
 
 fn loupe() -> std::process::Command {
     loupe_tests::loupe_command()
@@ -549,22 +627,23 @@ fn the_cli_exits_0_or_2_on_hostile_files() {
                 "{name} {args:?}: killed by a signal: {:?}",
                 out.status
             );
-            if args[0] == "lint" {
-                assert!(matches!(code, Some(0..=2)), "{name} lint: {code:?}");
-            } else {
-                assert_eq!(
-                    code,
-                    Some(*want),
-                    "{name} {args:?}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            if code == Some(2) && args[0] != "lint" {
+            // `lint` too: an unreadable file is 2; the readable ones (plain `op …` spans, a cut
+            // cycle, a long chain) break no threshold, so 0, not 1.
+            assert_eq!(
+                code,
+                Some(*want),
+                "{name} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            if code == Some(2) {
                 let err = String::from_utf8_lossy(&out.stderr);
                 assert!(
                     err.contains(name),
-                    "{name}: the error names the file: {err}"
+                    "{name} {args:?}: the error names the file: {err}"
                 );
+            } else if args[0] == "lint" {
+                let text = String::from_utf8_lossy(&out.stdout);
+                assert_eq!(text, "ok: 1 trace(s) within the thresholds\n", "{name}");
             }
         }
         let redacted = dir.join(format!("{name}.redacted.json"));
@@ -585,7 +664,8 @@ fn the_cli_exits_0_or_2_on_hostile_files() {
 }
 
 /// The value-size, attribute-count and depth limits hold for every format, not only OTLP JSON:
-/// the builder applies them to what any importer adds.
+/// the builder applies them to what any importer adds. Each limit that cuts says so in its own
+/// `limit` warning; the size limits reject a file of any format.
 #[test]
 fn limits_hold_in_every_format() {
     let long = "v".repeat(3000);
@@ -625,13 +705,58 @@ fn limits_hold_in_every_format() {
     assert_eq!(whole.span(loupe_core::SpanIx(0)).attrs().len(), 41);
     let proto = loupe_core::export::otlp_proto::encode(&whole);
 
-    for (name, bytes) in [
-        ("jaeger.json", jaeger.into_bytes()),
-        ("zipkin.json", zipkin.into_bytes()),
-        ("otlp.pb", proto),
+    // The JSON-object formats: the same 40 long strings and a plain JSON object 8 levels deep,
+    // first in the span's attributes.
+    let mut deep_json = r#""leaf""#.to_owned();
+    for _ in 0..8 {
+        deep_json = format!(r#"{{"in":{deep_json}}}"#);
+    }
+    let mut members: Vec<String> = (0..40).map(|i| format!(r#""k{i}":"{long}""#)).collect();
+    let items: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+    members.insert(0, format!(r#""list":[{}]"#, items.join(",")));
+    members.insert(0, format!(r#""deep":{deep_json}"#));
+    let members = members.join(",");
+    let span_events = format!(
+        "{}\n{}\n",
+        format_args!(
+            r#"{{"event":"span_started","run_id":"run-1","span_id":"s1","name":"op","ts":1000,"metadata":{{{members}}}}}"#
+        ),
+        r#"{"event":"span_finished","run_id":"run-1","span_id":"s1","ts":2000}"#
+    );
+    let any_agent = format!(
+        r#"{{"spans":[{{"name":"op","context":{{"trace_id":1,"span_id":2}},"parent":null,"start_time":1000,"end_time":2000,"attributes":{{{members}}}}}]}}"#
+    );
+    let openai_agents = format!(
+        r#"{{"data":[{{"object":"trace.span","id":"span_1","trace_id":"trace_1","parent_id":null,"started_at":"2025-03-02T12:00:00.000Z","ended_at":"2025-03-02T12:00:01.000Z","span_data":{{"type":"custom",{members}}}}}]}}"#
+    );
+
+    for (name, format, bytes, deep) in [
+        ("jaeger.json", "jaeger-json", jaeger.into_bytes(), None),
+        ("zipkin.json", "zipkin-json", zipkin.into_bytes(), None),
+        ("otlp.pb", "otlp-proto", proto, Some("deep")),
+        (
+            "events.jsonl",
+            "span-events-jsonl",
+            span_events.into_bytes(),
+            Some("deep"),
+        ),
+        (
+            "any-agent.json",
+            "any-agent-json",
+            any_agent.into_bytes(),
+            Some("deep"),
+        ),
+        (
+            "openai-agents.json",
+            "openai-agents-json",
+            openai_agents.into_bytes(),
+            Some("openai_agents.deep"),
+        ),
     ] {
         // Default limits keep everything.
         let set = load(name, bytes.clone()).expect("loads");
+        assert_eq!(set.sources()[0].format, format, "{name}");
+        assert_eq!(set.span_count(), 1, "{name}");
         assert!(
             !has_warning(&set, WarningCode::Limit),
             "{name}: {:?}",
@@ -639,40 +764,173 @@ fn limits_hold_in_every_format() {
         );
         let span = set.span(loupe_core::SpanIx(0));
         assert!(span.attrs().len() >= 40, "{name}");
-        assert_eq!(
-            set.value_str(span.attr("k5").expect("k5"))
-                .expect("str")
-                .len(),
-            3000
-        );
-        // Tight limits cut, and say so.
-        let set = load_with(name, bytes, tight).expect("loads");
-        assert!(
-            has_warning(&set, WarningCode::Limit),
-            "{name}: {:?}",
-            set.warnings()
-        );
+        let k5 = |set: &TraceSet| {
+            let span = set.span(loupe_core::SpanIx(0));
+            span.attr("k5")
+                .or_else(|| span.attr("openai_agents.k5"))
+                .map(|v| set.value_str(v).expect("str").len())
+        };
+        assert_eq!(k5(&set), Some(3000), "{name}");
+        if let Some(key) = deep {
+            assert_eq!(kv_levels(&set, span.attr(key).expect(key)).0, 8, "{name}");
+        }
+        let list = |set: &TraceSet| {
+            let span = set.span(loupe_core::SpanIx(0));
+            let v = span
+                .attr("list")
+                .or_else(|| span.attr("openai_agents.list"))?;
+            match set.value(v) {
+                loupe_core::ValueRef::Array(items) => Some(items.len()),
+                _ => None,
+            }
+        };
+        // The formats whose attributes are plain JSON objects carry the 40-item list too.
+        let has_list = deep.is_some() && format != "otlp-proto";
+        if has_list {
+            assert_eq!(list(&set), Some(40), "{name}");
+        }
+
+        // Tight limits cut, and each says so.
+        let set = load_with(name, bytes.clone(), tight).expect("loads");
+        let limit_warnings: Vec<&str> = set
+            .warnings()
+            .iter()
+            .filter(|w| w.code == WarningCode::Limit)
+            .map(|w| w.message.as_str())
+            .collect();
         let span = set.span(loupe_core::SpanIx(0));
-        assert!(
-            span.attrs().len() <= 10,
+        assert_eq!(
+            span.attrs().len(),
+            10,
             "{name}: {} attributes",
             span.attrs().len()
         );
+        assert!(
+            limit_warnings
+                .iter()
+                .any(|m| m.contains("(max_attrs_per_span)")),
+            "{name}: {limit_warnings:?}"
+        );
+        // The long strings kept (k0.. among the first ten) are cut to 1000 bytes, with a warning.
+        let mut cut = 0;
         for a in span.attrs() {
             if let Some(s) = set.value_str(a.value) {
                 assert!(s.len() <= 1000, "{name}: a value of {} bytes", s.len());
+                cut += usize::from(s.len() == 1000);
             }
         }
-        if name == "otlp.pb" {
-            // The deep list is cut below the third level.
-            let mut v = span.attr("deep").expect("deep");
-            let mut levels = 0;
-            while let loupe_core::Value::KvList(r) = v {
-                levels += 1;
-                v = set.attrs(r)[0].value;
-            }
-            assert_eq!(levels, 3);
-            assert_eq!(v, loupe_core::Value::Empty);
+        assert!(cut >= 5, "{name}: {cut} values cut to the limit");
+        assert!(
+            limit_warnings
+                .iter()
+                .any(|m| m.contains("(max_value_bytes)")),
+            "{name}: {limit_warnings:?}"
+        );
+        if has_list {
+            // An array keeps its first `max_attrs_per_span` items, and says so.
+            assert_eq!(list(&set), Some(10), "{name}");
+            assert!(
+                limit_warnings
+                    .iter()
+                    .any(|m| m.starts_with("an array of 40 items")
+                        && m.contains("(max_attrs_per_span)")),
+                "{name}: {limit_warnings:?}"
+            );
         }
+        if let Some(key) = deep {
+            // The deep value is cut below the third level, with a warning: protobuf leaves the
+            // rest out; the JSON formats keep it as JSON text.
+            let (levels, rest) = kv_levels(&set, span.attr(key).expect(key));
+            assert_eq!(levels, 3, "{name}");
+            if format == "otlp-proto" {
+                assert_eq!(rest, loupe_core::Value::Empty, "{name}");
+            } else {
+                assert_eq!(
+                    set.value_str(rest).as_deref(),
+                    Some(r#"{"in":{"in":{"in":{"in":{"in":"leaf"}}}}}"#),
+                    "{name}"
+                );
+            }
+            assert!(
+                limit_warnings
+                    .iter()
+                    .any(|m| m.contains("(max_value_depth)")),
+                "{name}: {limit_warnings:?}"
+            );
+        }
+
+        // The size limits reject the file, plain or gzip.
+        let e = load_with(
+            name,
+            bytes.clone(),
+            Limits {
+                max_file_bytes: bytes.len() - 1,
+                ..Limits::default()
+            },
+        )
+        .expect_err("over max_file_bytes");
+        assert!(e.contains("over the limit"), "{name}: {e}");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &bytes).expect("gzip");
+        let gz = gz.finish().expect("gzip");
+        let set = load(name, gz.clone()).expect("gzip loads");
+        assert_eq!(set.sources()[0].format, format, "{name}");
+        let e = load_with(
+            name,
+            gz,
+            Limits {
+                max_decompressed_bytes: bytes.len() - 1,
+                ..Limits::default()
+            },
+        )
+        .expect_err("over max_decompressed_bytes");
+        assert!(e.contains("decompresses to more than"), "{name}: {e}");
     }
+}
+
+/// Values an importer keeps as JSON text (the Agents SDK's tool input and output, a model's
+/// messages) are cut at `max_value_bytes` like strings.
+#[test]
+fn json_text_values_are_cut_at_the_value_limit() {
+    let long = "v".repeat(3000);
+    let body = format!(
+        r#"{{"data":[{{"object":"trace.span","id":"span_1","trace_id":"trace_1","parent_id":null,"started_at":"2025-03-02T12:00:00.000Z","ended_at":"2025-03-02T12:00:01.000Z","span_data":{{"type":"function","name":"search","input":{{"q":"{long}"}},"output":["{long}"]}}}},{{"object":"trace.span","id":"span_2","trace_id":"trace_1","parent_id":"span_1","started_at":"2025-03-02T12:00:00.000Z","ended_at":"2025-03-02T12:00:01.000Z","span_data":{{"type":"generation","model":"gpt-4.1","input":[{{"role":"user","content":"{long}"}}],"output":[{{"role":"assistant","content":"{long}"}}]}}}}]}}"#
+    );
+    let tight = Limits {
+        max_value_bytes: 1000,
+        ..Limits::default()
+    };
+    let keys = [
+        (0, "gen_ai.tool.call.arguments"),
+        (0, "gen_ai.tool.call.result"),
+        (1, "gen_ai.input.messages"),
+        (1, "gen_ai.output.messages"),
+    ];
+    let whole = load("agents.json", body.clone().into_bytes()).expect("loads");
+    let set = load_with("agents.json", body.into_bytes(), tight).expect("loads");
+    for (ix, key) in keys {
+        let len = |set: &TraceSet| {
+            let v = set.span(loupe_core::SpanIx(ix)).attr(key).expect(key);
+            set.value_str(v).expect("text").len()
+        };
+        assert!(len(&whole) > 3000, "{key}: kept whole by default");
+        assert_eq!(len(&set), 1000, "{key}");
+    }
+    let cuts = set
+        .warnings()
+        .iter()
+        .filter(|w| w.code == WarningCode::Limit && w.message.contains("(max_value_bytes)"))
+        .count();
+    assert_eq!(cuts, 4, "{:?}", set.warnings());
+}
+
+/// How many key-value lists of one entry nest at `v`, and the value inside the last one.
+fn kv_levels(set: &TraceSet, mut v: loupe_core::Value) -> (usize, loupe_core::Value) {
+    let mut levels = 0;
+    while let loupe_core::Value::KvList(r) = v {
+        assert_eq!(set.attrs(r).len(), 1);
+        levels += 1;
+        v = set.attrs(r)[0].value;
+    }
+    (levels, v)
 }

@@ -38,8 +38,23 @@ pub struct LintArgs {
     files: Vec<String>,
 }
 
-/// Runs the checks and prints one line per broken threshold.
+/// Runs the checks and prints one line per broken threshold. The exit code is the verdict even
+/// when the reader of the output has gone (`loupe lint … | head`): a closed pipe never turns a
+/// failing run into a passing one.
 pub fn run(
+    args: &LintArgs,
+    limits: loupe_core::Limits,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let mut text = Vec::new();
+    let code = check(args, limits, &mut text)?;
+    match out.write_all(&text).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(code),
+    }
+}
+
+fn check(
     args: &LintArgs,
     limits: loupe_core::Limits,
     out: &mut impl Write,

@@ -105,15 +105,28 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // A closed pipe (`loupe tree … | head`) is not an error worth a message.
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            {
+            if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("loupe: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether writing failed because the reader of standard output went away: an I/O error
+/// anywhere in the chain, the JSON writer's included.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let kind = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            Some(io.kind())
+        } else if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
+            json.io_error_kind()
+        } else {
+            None
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Analysis options: the user's price file, if given, over the built-in prices.
@@ -187,9 +200,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ok
         }
         Command::Lint(args) => {
-            let code = lint::run(&args, limits, &mut out)?;
-            out.flush()?;
-            return Ok(code);
+            // Flushed by `lint::run`, which keeps its verdict when the pipe is closed.
+            return lint::run(&args, limits, &mut out);
         }
         Command::Tree {
             max_lines,

@@ -200,6 +200,7 @@ fn human_output_and_tree() {
         assert!(text.contains(want), "missing {want:?} in:\n{text}");
     }
     let out = loupe(&["tree", &fixture("otlp/valid/sdk-node-agent.jsonl")]);
+    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.lines()
@@ -230,7 +231,7 @@ fn long_and_wide_trees_are_elided() {
     let path = temp_path(TMP, "wide-and-deep.json");
     std::fs::write(&path, doc).expect("write");
     let out = loupe(&["tree", "--max-lines", "100", &path.display().to_string()]);
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.lines().count() <= 103,
@@ -243,6 +244,7 @@ fn long_and_wide_trees_are_elided() {
         "{text}"
     );
     let out = loupe(&["tree", "--max-lines", "100000", &path.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("[depth 299] level 298"),
@@ -362,9 +364,89 @@ fn limits_are_set_on_the_command_line() {
         codes(&cut)
     );
     let few = loupe(&["tree", "--max-attrs-per-span", "2", &file]);
-    assert!(few.status.success());
+    assert_eq!(few.status.code(), Some(0));
+    let few = loupe(&["analyze", "--json", "--max-attrs-per-span", "2", &file]);
+    let v = json(&few);
+    assert!(
+        v["files"][0]["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .any(|w| w["code"] == "limit"
+                && w["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("(max_attrs_per_span)"))),
+        "{}",
+        v["files"][0]["warnings"]
+    );
     let small = loupe(&["analyze", "--max-file-bytes", "100", &file]);
     assert_eq!(small.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&small.stderr);
     assert!(stderr.contains("over the limit of 100 bytes"), "{stderr}");
+}
+
+/// `loupe … | head`: when the reader of its output goes away, loupe stops quietly with exit 0,
+/// for the text, the tree and the JSON alike.
+#[test]
+fn a_closed_pipe_is_a_normal_end() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let path = temp_path(TMP, "synth-20k.json");
+    let file = std::fs::File::create(&path).expect("create");
+    loupe_synth::write_otlp_json(std::io::BufWriter::new(file), 20_000, 3, false)
+        .expect("generate");
+    let path = path.display().to_string();
+    for args in [
+        vec![
+            "tree",
+            "--max-lines",
+            "1000000",
+            "--max-children",
+            "1000000",
+        ],
+        vec!["analyze", "--max-lines", "1000000"],
+        vec!["analyze", "--json"],
+        vec!["convert", "--to", "otlp-json"],
+        vec!["redact", "-o", "-"],
+    ] {
+        // Several times what a pipe holds (64 KiB), so loupe is still writing when the
+        // reader goes.
+        let all = loupe(&[args.as_slice(), &[path.as_str()]].concat());
+        assert_eq!(all.status.code(), Some(0), "{args:?}");
+        assert!(
+            all.stdout.len() > 256 << 10,
+            "{args:?}: {} bytes",
+            all.stdout.len()
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_loupe"))
+            .args(&args)
+            .arg(&path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 64];
+        stdout.read_exact(&mut first).expect("some output");
+        drop(stdout);
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut err)
+            .expect("stderr");
+        let status = child.wait().expect("wait");
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "{args:?}: {status:?}, stderr: {err}"
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
+    std::fs::remove_file(&path).ok();
 }

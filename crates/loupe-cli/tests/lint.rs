@@ -105,3 +105,65 @@ fn unreadable_input_is_exit_2() {
     let o = loupe(&["lint", &fixture("otlp/invalid/not-json.json")]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `loupe lint … | head`: the reader going away early does not turn a failing run into a pass.
+#[test]
+fn a_closed_pipe_keeps_the_verdict() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // One agent with 3,000 failed tool calls: far more lines than a pipe holds (64 KiB).
+    let trace = "0af7651916cd43dd8448eb211c80319c";
+    let mut spans = vec![format!(
+        r#"{{"traceId":"{trace}","spanId":"a000000000000001","name":"invoke_agent ops","startTimeUnixNano":"1000","endTimeUnixNano":"9000000"}}"#
+    )];
+    for i in 0..3000u64 {
+        spans.push(format!(
+            r#"{{"traceId":"{trace}","spanId":"{:016x}","parentSpanId":"a000000000000001","name":"execute_tool fetch","startTimeUnixNano":"{}","endTimeUnixNano":"{}","attributes":[{{"key":"gen_ai.operation.name","value":{{"stringValue":"execute_tool"}}}},{{"key":"gen_ai.tool.name","value":{{"stringValue":"fetch"}}}}],"status":{{"code":2,"message":"upstream timed out, call {i}"}}}}"#,
+            0xe000_0000_0000_0000u64 + i,
+            2000 + i,
+            3000 + i
+        ));
+    }
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-tests");
+    std::fs::create_dir_all(&path).expect("dir");
+    let path = path.join("many-tool-errors.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+            spans.join(",")
+        ),
+    )
+    .expect("write");
+    let path = path.display().to_string();
+    let all = loupe(&["lint", &path]);
+    assert_eq!(all.status.code(), Some(1));
+    assert!(all.stdout.len() > 256 << 10, "{} bytes", all.stdout.len());
+    assert!(
+        stdout(&all).ends_with("3000 problem(s) in 1 trace(s)\n"),
+        "{}",
+        &stdout(&all)[stdout(&all).len().saturating_sub(200)..]
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args(["lint", &path])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 64];
+    out.read_exact(&mut first).expect("some output");
+    drop(out);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(1), "still a failing run: {err}");
+    assert!(err.is_empty(), "quiet about the closed pipe: {err}");
+}

@@ -730,6 +730,10 @@ fn json_value_at(b: &mut Builder, input: Span0, raw: &RawValue, depth: u32) -> V
         Some(b'"') => string_value(b, input, raw),
         // Deeper than `max_value_depth`, arrays and objects stay JSON text.
         Some(b'[' | b'{') if depth as usize >= b.limits().max_value_depth => {
+            let max = b.limits().max_value_depth;
+            b.warn(WarningCode::Limit, || {
+                format!("an attribute value nests arrays or objects deeper than {max} levels (max_value_depth); the deeper part was kept as JSON text")
+            });
             json_text_value(b, input, raw)
         }
         Some(b'[') => {
@@ -770,6 +774,10 @@ pub(crate) fn json_text_value(b: &mut Builder, input: Span0, raw: &RawValue) -> 
     }
     if text.len() < INLINE_STRING_MAX {
         return Value::Str(b.intern(text));
+    }
+    if text.len() > b.limits().max_value_bytes {
+        // Cut like a long string (the builder warns).
+        return b.string_value(text);
     }
     match input.offset_of(text) {
         Some(off) => Value::Text(b.text_in_source(off, text.len(), TextEncoding::Utf8)),

@@ -71,7 +71,9 @@ pub struct Limits {
     /// or one key-value list), and most items kept in one array; the rest are skipped.
     pub max_attrs_per_span: usize,
     /// Deepest nesting of arrays and key-value lists in one attribute value; a deeper list is
-    /// replaced by an empty value.
+    /// replaced by an empty value (OTLP), or kept as its JSON text, itself cut at
+    /// `max_value_bytes` (formats whose values are plain JSON: Jaeger, Zipkin, span events,
+    /// any-agent, the Agents SDK).
     pub max_value_depth: usize,
 }
 

@@ -155,7 +155,12 @@ pub(crate) fn sniff(bytes: &[u8]) -> Result<(), String> {
     let Some(&first) = bytes.first() else {
         return Err("no data".into());
     };
-    if let Some(c @ (b'{' | b'[')) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) {
+    // 0x0a is also a line feed, and the length after it may be 91 (`[`) or 123 (`{`): after a
+    // leading 0x0a, a bracket means JSON only if the rest reads as text too.
+    let text = first != 0x0a || looks_like_text(&bytes[..bytes.len().min(SNIFF_WINDOW)]);
+    if text
+        && let Some(c @ (b'{' | b'[')) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
+    {
         return Err(format!(
             "starts with `{}`: JSON, not binary protobuf",
             c as char
@@ -166,7 +171,7 @@ pub(crate) fn sniff(bytes: &[u8]) -> Result<(), String> {
             "the first byte is 0x{first:02x}, not 0x0a (field 1, resource_spans, length-delimited)"
         ));
     }
-    if looks_like_text(&bytes[..bytes.len().min(SNIFF_WINDOW)]) {
+    if text {
         return Err("the content is text, not binary protobuf".into());
     }
     let mut rest = &bytes[1..];

@@ -496,6 +496,27 @@ fn sniff_accepts_protobuf() {
     assert_eq!(sniff(&bytes[..bytes.len() / 2]), Ok(()));
 }
 
+/// A first ResourceSpans of 91 or 123 bytes puts `[` or `{` after the leading 0x0a (a line
+/// feed): still protobuf, not JSON.
+#[test]
+fn sniff_accepts_a_first_length_that_reads_as_a_bracket() {
+    for bracket in [b'[', b'{'] {
+        let bytes = (1..200)
+            .map(|n| {
+                request(vec![resource_spans(
+                    &"s".repeat(n),
+                    vec![span(1, None, "root")],
+                )])
+            })
+            .find(|b| b[1] == bracket)
+            .expect("some service name gives that length");
+        assert_eq!(sniff(&bytes), Ok(()), "{}", bracket as char);
+        let set = load(bytes);
+        assert_eq!(set.span_count(), 1);
+        assert_eq!(set.sources()[0].format, "otlp-proto");
+    }
+}
+
 #[test]
 fn sniff_rejects_json_text_and_random_bytes_with_reasons() {
     let why = |b: &[u8]| sniff(b).expect_err("rejected");
