@@ -5,8 +5,46 @@
 //! Messages travel as JSON text. File contents never do: they go beside the message as `File`s or
 //! `ArrayBuffer`s (transferred, not copied).
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+#[cfg(test)]
+mod tests;
+
+/// Encodes a message (a [`Request`], [`Response`] or [`Progress`]) as the JSON text that travels
+/// between the page and the worker. Both ends use this and [`from_wire`], so the protocol's tests
+/// test the encoding the messages really take.
+pub fn to_wire<T: Serialize>(msg: &T) -> Result<String, String> {
+    serde_json::to_string(msg).map_err(|e| e.to_string())
+}
+
+/// Decodes a message encoded by [`to_wire`].
+pub fn from_wire<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// The message of the [`Response::Error`] that answers requests pending when a load was
+/// cancelled.
+pub const CANCELLED: &str = "cancelled";
+
+impl Response {
+    /// The answer to a request that was pending when its load was cancelled.
+    pub fn cancelled() -> Response {
+        Response::Error {
+            message: CANCELLED.to_owned(),
+        }
+    }
+
+    /// This response as wire text; an encoding failure becomes an [`Response::Error`] saying so
+    /// (which always encodes), so the other end always gets an answer it can read.
+    pub fn to_wire_text(&self) -> String {
+        to_wire(self).unwrap_or_else(|e| {
+            let message = format!("the response could not be encoded: {e}");
+            to_wire(&Response::Error { message }).unwrap_or_default()
+        })
+    }
+}
 
 /// A request from the UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

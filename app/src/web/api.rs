@@ -69,7 +69,7 @@ pub fn mount(el: HtmlElement, options: &JsValue) -> LoupeApp {
 fn report_promise(store: Store, inputs: Array) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let report = store.open(inputs).await;
-        let text = serde_json::to_string(&report).unwrap_or_default();
+        let text = crate::protocol::to_wire(&report).unwrap_or_default();
         Ok(js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL))
     })
 }
@@ -103,7 +103,8 @@ impl LoupeApp {
     /// Files and traces open now (the summary the trace list shows).
     pub fn summary(&self) -> JsValue {
         let s = self.store.summary.get_untracked();
-        js_sys::JSON::parse(&serde_json::to_string(&s).unwrap_or_default()).unwrap_or(JsValue::NULL)
+        js_sys::JSON::parse(&crate::protocol::to_wire(&s).unwrap_or_default())
+            .unwrap_or(JsValue::NULL)
     }
 
     /// Removes the viewer and stops its worker.

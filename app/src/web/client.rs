@@ -12,7 +12,7 @@
 
 use super::io::{OUT_OF_MEMORY_ADVICE, describe, megabytes, serve};
 use crate::engine::Engine;
-use crate::protocol::{Progress, Request, Response};
+use crate::protocol::{Progress, Request, Response, from_wire, to_wire};
 use js_sys::Uint8Array;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use std::cell::{Cell, RefCell};
@@ -125,7 +125,7 @@ impl Client {
                 .ok()
                 .and_then(|v| v.as_string())
             {
-                if let Ok(p) = serde_json::from_str::<Progress>(&p) {
+                if let Ok(p) = from_wire::<Progress>(&p) {
                     *inner.current.borrow_mut() = Some((p.file.clone(), p.stage.clone()));
                     (inner.progress)(p);
                 }
@@ -191,7 +191,7 @@ impl Client {
         web_sys::console::warn_1(&format!("Loupe: the engine stopped: {detail}").into());
         for p in pending {
             let message = crash_message(oom, &p, current.as_ref(), &detail);
-            let text = serde_json::to_string(&Response::Crashed { message }).unwrap_or_default();
+            let text = Response::Crashed { message }.to_wire_text();
             let answer = Object::new();
             let _ = Reflect::set(&answer, &"res".into(), &text.into());
             let _ = p.resolve.call1(&JsValue::NULL, &answer);
@@ -215,12 +215,9 @@ impl Client {
     }
 
     async fn send(&self, req: &Request, inputs: Option<Array>) -> (Response, Option<Uint8Array>) {
-        let text = match serde_json::to_string(req) {
+        let text = match to_wire(req) {
             Ok(t) => t,
-            Err(e) => {
-                let message = e.to_string();
-                return (Response::Error { message }, None);
-            }
+            Err(message) => return (Response::Error { message }, None),
         };
         let worker = self.inner.worker.borrow().clone();
         let (answer, bytes) = match worker {
@@ -287,7 +284,7 @@ impl Client {
                 }
             }
         };
-        let resp = serde_json::from_str(&answer).unwrap_or_else(|e| Response::Error {
+        let resp = from_wire(&answer).unwrap_or_else(|e| Response::Error {
             message: format!("the engine's answer could not be read: {e}"),
         });
         (resp, bytes)
@@ -305,7 +302,7 @@ impl Client {
         let _ = Reflect::set(
             &cancelled,
             &"res".into(),
-            &r#"{"t":"error","message":"cancelled"}"#.into(),
+            &Response::cancelled().to_wire_text().into(),
         );
         for p in pending {
             let _ = p.resolve.call1(&JsValue::NULL, &cancelled);

@@ -1,7 +1,7 @@
 //! Reading inputs and serving one request: shared by the worker and the same-thread fallback.
 
 use crate::engine::Engine;
-use crate::protocol::{FileOutcome, LoadReport, Progress, Request, Response};
+use crate::protocol::{FileOutcome, LoadReport, Progress, Request, Response, from_wire};
 use js_sys::{Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
@@ -115,7 +115,7 @@ pub async fn serve(
     progress: &dyn Fn(Progress),
 ) -> (String, Option<Vec<u8>>) {
     let mut bytes = None;
-    let resp = match serde_json::from_str::<Request>(req) {
+    let resp = match from_wire::<Request>(req) {
         Err(e) => Response::Error {
             message: format!("bad request: {e}"),
         },
@@ -131,10 +131,7 @@ pub async fn serve(
         }
         Ok(r) => engine.borrow_mut().handle(r),
     };
-    let text = serde_json::to_string(&resp).unwrap_or_else(|e| {
-        format!(r#"{{"t":"error","message":"the response could not be encoded: {e}"}}"#)
-    });
-    (text, bytes)
+    (resp.to_wire_text(), bytes)
 }
 
 async fn open(

@@ -2,7 +2,7 @@
 
 use super::io::serve;
 use crate::engine::Engine;
-use crate::protocol::Progress;
+use crate::protocol::{Progress, to_wire};
 use js_sys::{Array, Object, Reflect};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -74,7 +74,7 @@ async fn pump(state: Rc<State>) {
             let _ = Reflect::set(
                 &msg,
                 &"progress".into(),
-                &serde_json::to_string(&p).unwrap_or_default().into(),
+                &to_wire(&p).unwrap_or_default().into(),
             );
             let _ = scope.post_message(&msg);
         };
