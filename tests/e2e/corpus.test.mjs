@@ -11,16 +11,8 @@ import { serve, launch, openApp, shot, ROOT } from './lib.mjs';
 
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
 
-/** The same prefixes as tests/tests/corpus.rs's READ. */
-const READ = [
-  'otlp-json/',
-  'other/otlp2parquet-',
-  'jaeger-json/',
-  'zipkin-json/',
-  'genai/anyagent-',
-  'genai/openai-agents-',
-  'genai/jaegerui-',
-];
+/** The prefixes Loupe must read, shared with tests/tests/corpus.rs. */
+const READ = JSON.parse(readFileSync(path.join(ROOT, 'tests/corpus-read.json'), 'utf8')).read;
 
 /** Loupe's count where it differs from PROVENANCE.md on purpose (see tests/tests/corpus.rs). */
 const COUNT_EXCEPTIONS = {

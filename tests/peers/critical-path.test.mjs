@@ -54,16 +54,8 @@ function traceFiles(dir, out = []) {
   return out;
 }
 
-// The corpus files Loupe must read (tests/src/lib.rs, CORPUS_READ).
-const CORPUS_READ = [
-  'otlp-json/',
-  'other/otlp2parquet-',
-  'jaeger-json/',
-  'zipkin-json/',
-  'genai/anyagent-',
-  'genai/openai-agents-',
-  'genai/jaegerui-',
-];
+// The corpus files Loupe must read (shared with the Rust and e2e tests).
+const CORPUS_READ = JSON.parse(fs.readFileSync(path.join(root, 'tests/corpus-read.json'), 'utf8')).read;
 
 function corpusFiles() {
   const out = [];

@@ -62,20 +62,57 @@ pub fn corpus_dir() -> Option<PathBuf> {
     }
 }
 
-/// Corpus files Loupe must read, by path prefix (relative to the corpus). Every file under these
-/// prefixes must load; the rest of the corpus is formats Loupe does not read (Chrome and Perfetto
-/// traces, Datadog dumps, bare attribute maps).
-pub const CORPUS_READ: &[&str] = &[
-    "otlp-json/",
-    "other/otlp2parquet-",
-    "jaeger-json/",
-    "zipkin-json/",
-    "genai/anyagent-",
-    "genai/openai-agents-",
-    "genai/jaegerui-",
-];
+/// Trace files below `dir`, recursively and sorted: no sidecars, scripts, notes or snapshots, and
+/// nothing from the SDK emitters' folder (`sdk/`) or `node_modules`.
+pub fn trace_files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+            .map(|e| e.expect("dir entry").path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                if !p.ends_with("sdk") && !p.ends_with("node_modules") {
+                    stack.push(p);
+                }
+            } else if !is_sidecar(&p)
+                && !matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("py" | "md" | "txt" | "sh" | "snap" | "mjs")
+                )
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
 
-/// The corpus files under [`CORPUS_READ`], sorted, as (path relative to the corpus, full path).
+/// Corpus files Loupe must read, by path prefix (relative to the corpus), from
+/// `tests/corpus-read.json`, which the node tests read too. Every file under these prefixes must
+/// load; the rest of the corpus is formats Loupe does not read.
+pub fn corpus_read() -> &'static [String] {
+    static READ: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    READ.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct File {
+            read: Vec<String>,
+        }
+        let file: File = serde_json::from_str(include_str!("../corpus-read.json"))
+            .expect("tests/corpus-read.json is {\"read\": [prefix, …]}");
+        assert!(
+            !file.read.is_empty(),
+            "tests/corpus-read.json lists no prefix"
+        );
+        file.read
+    })
+}
+
+/// The corpus files under [`corpus_read`]'s prefixes, sorted, as (path relative to the corpus, full path).
 pub fn corpus_trace_files(corpus: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     for dir in ["otlp-json", "jaeger-json", "zipkin-json", "genai", "other"] {
@@ -87,7 +124,7 @@ pub fn corpus_trace_files(corpus: &Path) -> Vec<(String, PathBuf)> {
                 "{dir}/{}",
                 path.file_name().expect("name").to_string_lossy()
             );
-            if CORPUS_READ.iter().any(|p| rel.starts_with(p)) {
+            if corpus_read().iter().any(|p| rel.starts_with(p.as_str())) {
                 out.push((rel, path));
             }
         }

@@ -5,36 +5,10 @@
 use loupe_core::SpanKind;
 use loupe_tests::{all_critical_path_violations, corpus_dir, corpus_trace_files, fixtures_dir};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
-
-/// Trace files below `dir`, sorted, without sidecars, scripts and notes.
-fn trace_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            // The emitter scripts and their packages, not traces.
-            if !p.ends_with("sdk") {
-                trace_files(&p, out);
-            }
-        } else if !loupe_tests::is_sidecar(&p)
-            && !matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("py" | "md" | "txt" | "sh" | "snap" | "mjs")
-            )
-        {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn the_critical_path_holds_its_invariants_on_every_fixture() {
-    let mut files = Vec::new();
-    trace_files(&fixtures_dir(), &mut files);
+    let files = loupe_tests::trace_files_below(&fixtures_dir());
     assert!(files.len() > 80, "found only {} fixture files", files.len());
     let mut checked = 0;
     let mut spans = 0;

@@ -2,27 +2,7 @@
 //! `loupe redact`, holds none of them and keeps every span, id, time and token count.
 
 use loupe_core::secrets;
-use std::path::{Path, PathBuf};
-
-fn trace_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            trace_files(&p, out);
-        } else if !loupe_tests::is_sidecar(&p)
-            && !matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("py" | "md" | "txt" | "sh" | "snap")
-            )
-        {
-            out.push(p);
-        }
-    }
-}
+use std::path::Path;
 
 /// Every finding of a file, as text (the masked value only).
 fn findings_of(path: &Path) -> Vec<String> {
@@ -63,7 +43,7 @@ fn clean_fixtures_have_no_secret_findings() {
     let root = loupe_tests::fixtures_dir();
     let mut files = Vec::new();
     for dir in ["otlp/valid", "genai", "analysis"] {
-        trace_files(&root.join(dir), &mut files);
+        files.extend(loupe_tests::trace_files_below(&root.join(dir)));
     }
     // The `secret` rule's own positive fixture is the one file meant to hold secrets.
     files.retain(|p| !p.ends_with("analysis/secret/positive.json"));
