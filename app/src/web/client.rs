@@ -64,6 +64,9 @@ struct Inner {
     progress: ProgressFn,
     /// Spawn generation: answers of a terminated worker are ignored.
     generation: Cell<u32>,
+    /// Whether the current worker has sent anything: one that dies before that could not start
+    /// (its module failed to load), and starting another would fail the same way, in a loop.
+    started: Cell<bool>,
 }
 
 impl Client {
@@ -82,6 +85,7 @@ impl Client {
                 engine: Rc::new(RefCell::new(Engine::new())),
                 progress: Rc::new(progress),
                 generation: Cell::new(0),
+                started: Cell::new(false),
             }),
         };
         client.spawn();
@@ -115,11 +119,13 @@ impl Client {
         };
         let weak = Rc::downgrade(&self.inner);
         let generation = self.inner.generation.get();
+        self.inner.started.set(false);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let Some(inner) = weak.upgrade() else { return };
             if inner.generation.get() != generation {
                 return;
             }
+            inner.started.set(true);
             let data = ev.data();
             if let Some(p) = Reflect::get(&data, &"progress".into())
                 .ok()
@@ -170,8 +176,10 @@ impl Client {
         *self.inner.worker.borrow_mut() = Some(worker);
     }
 
-    /// The worker died: answer what was pending with [`Response::Crashed`] and start a fresh one.
+    /// The worker died: answer what was pending with [`Response::Crashed`] and start a fresh one;
+    /// or, when it died before it ever answered (it could not start), go on on this thread.
     fn crashed(&self, error: &str) {
+        let started = self.inner.started.get();
         let Stopped {
             pending,
             current,
@@ -196,7 +204,13 @@ impl Client {
             let _ = Reflect::set(&answer, &"res".into(), &text.into());
             let _ = p.resolve.call1(&JsValue::NULL, &answer);
         }
-        self.spawn();
+        if started {
+            self.spawn();
+        } else {
+            web_sys::console::warn_1(
+                &"Loupe: the worker failed while starting; parsing on the page's thread".into(),
+            );
+        }
     }
 
     /// Asks the engine one question.
