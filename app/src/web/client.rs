@@ -8,7 +8,8 @@
 //! When the worker dies (its WebAssembly ran out of memory and trapped, or it failed otherwise),
 //! the same happens: a fresh worker, and every pending request is answered with
 //! [`Response::Crashed`], whose message names the file being read and says what to do; the UI
-//! then reopens the files that were open.
+//! then reopens the files that were open. A worker that dies before it ever answered could not
+//! start (its module failed to load): it is not restarted, and the engine goes on on this thread.
 
 use super::io::{OUT_OF_MEMORY_ADVICE, describe, megabytes, serve};
 use crate::engine::Engine;
