@@ -33,9 +33,12 @@ fn app_in(el: &HtmlElement) -> LoupeApp {
 
 async fn open(app: &LoupeApp, name: &str, bytes: &[u8]) -> JsValue {
     let arr = Uint8Array::from(bytes);
-    JsFuture::from(app.open_bytes(name, &arr).unwrap())
-        .await
-        .unwrap()
+    answered(
+        &format!("the load report of {name}"),
+        JsFuture::from(app.open_bytes(name, &arr).unwrap()),
+    )
+    .await
+    .unwrap()
 }
 
 /// How long a condition wait may take before the test fails: generous, since speed belongs to
@@ -51,6 +54,25 @@ async fn pause(ms: i32) {
             .unwrap();
     });
     JsFuture::from(p).await.unwrap();
+}
+
+/// Awaits `fut` (an answer of the engine), failing after [`WAIT_LIMIT_MS`] with `what` instead
+/// of hanging when no answer comes.
+async fn answered<T>(what: &str, fut: impl Future<Output = T>) -> T {
+    let mut fut = std::pin::pin!(fut);
+    let mut limit = std::pin::pin!(pause(WAIT_LIMIT_MS as i32));
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(v) = fut.as_mut().poll(cx) {
+            return std::task::Poll::Ready(v);
+        }
+        assert!(
+            limit.as_mut().poll(cx).is_pending(),
+            "gave up after {} s waiting for {what}",
+            WAIT_LIMIT_MS / 1000.0
+        );
+        std::task::Poll::Pending
+    })
+    .await
 }
 
 /// Waits until `cond` holds, letting Leptos apply its DOM updates (they are asynchronous) and the
@@ -353,6 +375,11 @@ fn blob_url(src: &str) -> String {
     create.call1(&url, &blob).unwrap().as_string().unwrap()
 }
 
+/// One question to the engine, and its answer (within the wait limit).
+async fn ask(client: &Client, req: &Request) -> Response {
+    answered(&format!("the answer to {req:?}"), client.call(req)).await
+}
+
 fn file(name: &str, bytes: &[u8]) -> web_sys::File {
     web_sys::File::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes)), name).unwrap()
 }
@@ -363,9 +390,11 @@ async fn the_real_worker_answers_every_kind_of_question() {
     let seen = progress.clone();
     let client = Client::new(Some(worker_url()), move |p| seen.borrow_mut().push(p));
     assert!(client.in_worker(), "the worker started");
-    let resp = client
-        .open(Array::of1(&file("sdk-node-agent.jsonl", SAMPLE)))
-        .await;
+    let resp = answered(
+        "the load",
+        client.open(Array::of1(&file("sdk-node-agent.jsonl", SAMPLE))),
+    )
+    .await;
     let Response::Loaded(report) = resp else {
         panic!("not loaded: {resp:?}")
     };
@@ -382,27 +411,31 @@ async fn the_real_worker_answers_every_kind_of_question() {
         assert!(stages.iter().any(|s| s == stage), "{stage} in {stages:?}");
     }
     assert_eq!(
-        client.call(&Request::Summary).await,
+        ask(&client, &Request::Summary).await,
         Response::Summary(report.summary.clone())
     );
-    let Response::View(v) = client
-        .call(&Request::SetView {
+    let Response::View(v) = ask(
+        &client,
+        &Request::SetView {
             trace: 0,
             critical_only: false,
             query: "kind:tool".into(),
             hide: false,
-        })
-        .await
+        },
+    )
+    .await
     else {
         panic!("no view")
     };
     assert_eq!((v.trace, v.rows, v.matches), (0, 10, 4));
-    let Response::Rows(w) = client
-        .call(&Request::Rows {
+    let Response::Rows(w) = ask(
+        &client,
+        &Request::Rows {
             start: 0,
             count: 100,
-        })
-        .await
+        },
+    )
+    .await
     else {
         panic!("no rows")
     };
@@ -415,14 +448,14 @@ async fn the_real_worker_answers_every_kind_of_question() {
         .iter()
         .find(|r| r.op == "chat")
         .expect("a model call");
-    let Response::Span(d) = client.call(&Request::Span { span: chat.span }).await else {
+    let Response::Span(d) = ask(&client, &Request::Span { span: chat.span }).await else {
         panic!("no span detail")
     };
     assert_eq!(d.span, chat.span);
     assert_eq!(d.trace_id, NODE_TRACE);
     assert!(d.groups.iter().any(|g| g.name == "GenAI"), "{:?}", d.groups);
     assert!(d.transcript.is_some(), "the model call's conversation");
-    let Response::Trace(t) = client.call(&Request::Trace { trace: 0 }).await else {
+    let Response::Trace(t) = ask(&client, &Request::Trace { trace: 0 }).await else {
         panic!("no trace detail")
     };
     assert_eq!(t.entry, report.summary.traces[0]);
@@ -433,12 +466,14 @@ async fn the_real_worker_answers_every_kind_of_question() {
         .find(|r| r.name == "invoke_agent flight-search")
         .expect("the nested agent");
     assert_eq!(
-        client
-            .call(&Request::Locate {
+        ask(
+            &client,
+            &Request::Locate {
                 trace_id: NODE_TRACE.into(),
                 span_id: Some(NODE_AGENT_SPAN.into()),
-            })
-            .await,
+            }
+        )
+        .await,
         Response::Located {
             trace: Some(0),
             span: Some(agent.span)
@@ -450,12 +485,14 @@ async fn the_real_worker_answers_every_kind_of_question() {
         key: "00".repeat(32),
         ..Default::default()
     };
-    let (resp, bytes) = client
-        .call_bytes(&Request::RedactExport {
+    let (resp, bytes) = answered(
+        "the export",
+        client.call_bytes(&Request::RedactExport {
             settings,
             format: "otlp-json".into(),
-        })
-        .await;
+        }),
+    )
+    .await;
     let Response::Redacted(out) = resp else {
         panic!("not exported: {resp:?}")
     };
@@ -464,13 +501,13 @@ async fn the_real_worker_answers_every_kind_of_question() {
     assert!(bytes.starts_with(b"{"), "OTLP JSON");
     // A request the engine cannot answer is answered, not dropped.
     assert!(matches!(
-        client.call(&Request::Span { span: 999_999 }).await,
+        ask(&client, &Request::Span { span: 999_999 }).await,
         Response::Error { .. }
     ));
     // Everything lived in the worker: once it is gone the page's own engine holds nothing.
     client.close();
     assert!(!client.in_worker());
-    let Response::Summary(empty) = client.call(&Request::Summary).await else {
+    let Response::Summary(empty) = ask(&client, &Request::Summary).await else {
         panic!("no summary")
     };
     assert_eq!(empty.span_count, 0);
@@ -517,18 +554,22 @@ async fn the_viewer_runs_on_a_real_worker() {
 async fn a_worker_that_cannot_start_is_not_restarted_in_a_loop() {
     let client = Client::new(Some(blob_url("throw new Error('no engine here');")), |_| {});
     assert!(client.in_worker(), "the Worker object was created");
-    let resp = client
-        .open(Array::of1(&file("sdk-node-agent.jsonl", SAMPLE)))
-        .await;
+    let resp = answered(
+        "the load",
+        client.open(Array::of1(&file("sdk-node-agent.jsonl", SAMPLE))),
+    )
+    .await;
     let Response::Crashed { message } = resp else {
         panic!("not a crash: {resp:?}")
     };
     assert!(message.contains("sdk-node-agent.jsonl"), "{message}");
     // No fresh worker that would die the same way: the engine goes on on the page's thread.
     assert!(!client.in_worker());
-    let resp = client
-        .open(Array::of1(&file("sdk-node-agent.jsonl", SAMPLE)))
-        .await;
+    let resp = answered(
+        "the load",
+        client.open(Array::of1(&file("sdk-node-agent.jsonl", SAMPLE))),
+    )
+    .await;
     let Response::Loaded(report) = resp else {
         panic!("not loaded: {resp:?}")
     };
