@@ -2,6 +2,7 @@
 //!
 //! - [`protocol`]: the messages between the UI and the engine.
 //! - [`engine`]: the worker's side: it owns the `TraceSet` and its `Analysis` and answers requests.
+//! - [`link`]: deep links, what the URL fragment names.
 //! - [`query`]: the filter language of the span tree.
 //! - [`redaction`]: the redaction preview and export of "Redact & export".
 //!
@@ -10,6 +11,7 @@
 //! tests stay fast and need no browser crates.
 
 pub mod engine;
+pub mod link;
 pub mod protocol;
 pub mod query;
 pub mod redaction;

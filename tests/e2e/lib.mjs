@@ -13,6 +13,30 @@ export const FIXTURES = path.join(ROOT, 'tests/fixtures');
 export const SHOTS = path.join(ROOT, 'target/screenshots');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
+/**
+ * How long any wait may take before the test fails: every wait is a condition wait, and this
+ * generous limit only turns a hang into a failure that says what it waited for. Speed belongs to
+ * the benchmarks. It is also every page's default Playwright timeout (see `openApp`).
+ */
+export const WAIT_LIMIT_MS = 120_000;
+
+/**
+ * Polls `check` (sync or async) until it returns a truthy value, and resolves with that value.
+ * Fails only after WAIT_LIMIT_MS, naming `what` and, when given, `describe()` of the last state.
+ */
+export async function waitUntil(check, what, { describe } = {}) {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  for (;;) {
+    const got = await check();
+    if (got) return got;
+    if (Date.now() > deadline) {
+      const last = describe ? `: ${await describe()}` : '';
+      assert.fail(`gave up after ${WAIT_LIMIT_MS / 1000} s waiting for ${what}${last}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Starts the static server on a free port; resolves with { url, stop }. */
 export async function serve() {
   assert.ok(existsSync(path.join(DIST, 'index.html')), 'dist/ is missing: run `make dist` first');
@@ -28,7 +52,7 @@ export async function serve() {
       if (m) resolve(m[0]);
     });
     proc.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
-    setTimeout(() => reject(new Error('serve.py did not start')), 10000);
+    setTimeout(() => reject(new Error(`serve.py did not start within ${WAIT_LIMIT_MS / 1000} s`)), WAIT_LIMIT_MS);
   });
   return { url, stop: () => proc.kill() };
 }
@@ -57,6 +81,9 @@ export async function launch() {
  */
 export async function openApp(browser, url, { colorScheme = 'light', hash = '' } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+  // Every waitForSelector / waitForFunction / waitForEvent / click of the tests waits on a
+  // condition; Playwright's 30 s default would make a slow machine fail them.
+  context.setDefaultTimeout(WAIT_LIMIT_MS);
   const page = await context.newPage();
   const requests = [];
   const errors = [];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve, launch, openApp, shot, FIXTURES } from './lib.mjs';
+import { serve, launch, openApp, shot, waitUntil, FIXTURES } from './lib.mjs';
 
 const NODE_SAMPLE = path.join(FIXTURES, 'otlp/valid/sdk-node-agent.jsonl');
 
@@ -130,14 +130,13 @@ async function items(page) {
   );
 }
 
-/** Waits until the preview's items satisfy `pred`. */
+/** Waits until the preview's items satisfy `pred`; resolves with them. */
 async function until(page, pred, what) {
-  for (let n = 0; n < 100; n++) {
-    const got = await items(page);
-    if (pred(got)) return got;
-    await page.waitForTimeout(100);
-  }
-  assert.fail(`timed out waiting for ${what}: ${JSON.stringify(await items(page), null, 1)}`);
+  let last;
+  return waitUntil(async () => {
+    last = await items(page);
+    return pred(last) ? last : null;
+  }, what, { describe: () => JSON.stringify(last, null, 1) });
 }
 
 async function download(page, click) {
@@ -377,7 +376,7 @@ describe('out of memory', () => {
         await page.waitForSelector('.trace-row');
         const before = await page.evaluate(() => window.loupe.summary());
         await pick(page, [big]);
-        await page.waitForSelector('.notice.error', { timeout: 120_000 });
+        await page.waitForSelector('.notice.error');
         const text = await page.textContent('.notice.error');
         assert.match(text, /^Loupe ran out of memory while reading many-spans\.json\.gz \([\d.]+ MB\)\. The engine was restarted; the files open before are reopened\. What to do: /);
         // A fresh worker reopened the samples: the same traces are listed and can be opened.

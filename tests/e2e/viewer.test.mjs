@@ -427,6 +427,32 @@ describe('viewer', () => {
     }, { hash });
   });
 
+  it('ignores malformed deep links, says what it ignored, and keeps what is open', async () => {
+    const garbage = [
+      '#trace=abc', '#trace=999999', '#span=-1', '#foo=bar', '#trace=%', '#trace=%E2%82&q=%zz',
+      `#trace=${'9'.repeat(400)}`, '#trace=&span=&q=', '#trace=a&trace=b&cp=2', '#&&=&',
+      // Valid-looking, for a trace that is not among the open ones (the node sample's).
+      '#trace=f2375243e512011845516c7d47ff7c28&span=a273aaf9e098ede6&q=kind%3Atool&cp=1',
+    ];
+    for (const hash of garbage) {
+      await withApp(async ({ page }) => {
+        // The python sample has two traces: without a usable link the list is shown.
+        await pick(page, [PY_SAMPLE]);
+        await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 2);
+        await page.waitForSelector('.notice.info');
+        assert.match(await page.textContent('.notice.info'), /^Ignored in the link: /, hash);
+        assert.equal(await rowCount(page), 0, `${hash}: no trace is shown`);
+        assert.equal(await page.locator('.file-chip').count(), 1);
+        // The list works, and the link's filter did not leak into the trace opened from it.
+        await page.click('.trace-row >> text=21.48 s');
+        await page.waitForFunction(() => document.querySelectorAll('.tree-body .row').length === 11);
+        assert.equal(await page.inputValue('[data-testid=filter]'), '', hash);
+        assert.equal(await page.isChecked('[data-testid=critical-only]'), false, hash);
+        await page.waitForFunction(() => location.hash === '#trace=053565cbc3d68e9a33ee0e81260b8f16');
+      }, { hash });
+    }
+  });
+
   it('a filter hides non-matching spans', async () => {
     const tid = '5b8efff798038103d269b633813fc60d';
     const doc = otlpDoc([

@@ -8,7 +8,8 @@
 //! When the worker dies (its WebAssembly ran out of memory and trapped, or it failed otherwise),
 //! the same happens: a fresh worker, and every pending request is answered with
 //! [`Response::Crashed`], whose message names the file being read and says what to do; the UI
-//! then reopens the files that were open.
+//! then reopens the files that were open. A worker that dies before it ever answered could not
+//! start (its module failed to load): it is not restarted, and the engine goes on on this thread.
 
 use super::io::{OUT_OF_MEMORY_ADVICE, describe, megabytes, serve};
 use crate::engine::Engine;
@@ -64,6 +65,9 @@ struct Inner {
     progress: ProgressFn,
     /// Spawn generation: answers of a terminated worker are ignored.
     generation: Cell<u32>,
+    /// Whether the current worker has sent anything: one that dies before that could not start
+    /// (its module failed to load), and starting another would fail the same way, in a loop.
+    started: Cell<bool>,
 }
 
 impl Client {
@@ -82,6 +86,7 @@ impl Client {
                 engine: Rc::new(RefCell::new(Engine::new())),
                 progress: Rc::new(progress),
                 generation: Cell::new(0),
+                started: Cell::new(false),
             }),
         };
         client.spawn();
@@ -115,11 +120,13 @@ impl Client {
         };
         let weak = Rc::downgrade(&self.inner);
         let generation = self.inner.generation.get();
+        self.inner.started.set(false);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let Some(inner) = weak.upgrade() else { return };
             if inner.generation.get() != generation {
                 return;
             }
+            inner.started.set(true);
             let data = ev.data();
             if let Some(p) = Reflect::get(&data, &"progress".into())
                 .ok()
@@ -170,8 +177,10 @@ impl Client {
         *self.inner.worker.borrow_mut() = Some(worker);
     }
 
-    /// The worker died: answer what was pending with [`Response::Crashed`] and start a fresh one.
+    /// The worker died: answer what was pending with [`Response::Crashed`] and start a fresh one;
+    /// or, when it died before it ever answered (it could not start), go on on this thread.
     fn crashed(&self, error: &str) {
+        let started = self.inner.started.get();
         let Stopped {
             pending,
             current,
@@ -196,7 +205,13 @@ impl Client {
             let _ = Reflect::set(&answer, &"res".into(), &text.into());
             let _ = p.resolve.call1(&JsValue::NULL, &answer);
         }
-        self.spawn();
+        if started {
+            self.spawn();
+        } else {
+            web_sys::console::warn_1(
+                &"Loupe: the worker failed while starting; parsing on the page's thread".into(),
+            );
+        }
     }
 
     /// Asks the engine one question.

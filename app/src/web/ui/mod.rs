@@ -10,6 +10,7 @@ mod start;
 mod tree;
 
 use super::client::Client;
+use crate::link::Link;
 use crate::protocol::*;
 use js_sys::Array;
 use leptos::prelude::*;
@@ -250,7 +251,7 @@ impl Store {
                 self.recover(message).await;
                 None
             }
-            Response::Error { message } if message == crate::protocol::CANCELLED => {
+            Response::Error { message } if message == CANCELLED => {
                 self.notify(
                     "info",
                     "Loading was cancelled; the files open before are still open.".into(),
@@ -589,7 +590,10 @@ impl Store {
         }
     }
 
-    /// Opens the trace, span and filter named in the URL fragment. Returns whether it did.
+    /// Opens the trace, span and filter named in the URL fragment. Returns whether it did. Parts
+    /// that cannot be used (see [`Link`]), a trace that is not open, or a span or zoom that is not
+    /// in it are left alone, and a notice says which; the filter and critical-path setting of a
+    /// link apply only with its trace.
     async fn apply_hash(self) -> bool {
         if !self.settings.with_value(|s| s.hash) {
             return false;
@@ -597,69 +601,95 @@ impl Store {
         let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
             return false;
         };
-        let mut trace_id = None;
-        let mut span_id = None;
-        let mut zoom_id = None;
-        for kv in hash.trim_start_matches('#').split('&') {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            let v = dec(v);
-            match k {
-                "trace" => trace_id = Some(v),
-                "span" => span_id = Some(v),
-                "zoom" => zoom_id = Some(v),
-                "q" => self.query.set(v),
-                "cp" => self.critical_only.set(v == "1"),
-                _ => {}
+        let link = Link::parse(&hash);
+        let mut ignored = link.ignored.clone();
+        let shown = |id: &str| {
+            let mut s: String = id.chars().take(60).collect();
+            if s.len() < id.len() {
+                s.push('…');
             }
-        }
-        let Some(trace_id) = trace_id else {
-            return false;
+            s
         };
-        let zoom = match zoom_id {
-            Some(z) => match self
+        let found = match &link.trace {
+            None => None,
+            Some(trace_id) => match self
                 .client()
                 .call(&Request::Locate {
                     trace_id: trace_id.clone(),
-                    span_id: Some(z),
+                    span_id: link.span.clone(),
                 })
                 .await
             {
-                Response::Located { span, .. } => span,
-                _ => None,
+                Response::Located {
+                    trace: Some(t),
+                    span,
+                } => Some((t, span)),
+                _ => {
+                    ignored.insert(
+                        0,
+                        format!("trace `{}` (not among the open traces)", shown(trace_id)),
+                    );
+                    None
+                }
             },
+        };
+        let Some((t, span)) = found else {
+            self.say_ignored(&ignored);
+            return false;
+        };
+        if let (Some(id), None) = (&link.span, span) {
+            ignored.push(format!("span `{}` (not in that trace)", shown(id)));
+        }
+        let zoom = match &link.zoom {
+            Some(z) => {
+                let at = match self
+                    .client()
+                    .call(&Request::Locate {
+                        trace_id: link.trace.clone().unwrap_or_default(),
+                        span_id: Some(z.clone()),
+                    })
+                    .await
+                {
+                    Response::Located { span, .. } => span,
+                    _ => None,
+                };
+                if at.is_none() {
+                    ignored.push(format!("zoom `{}` (not in that trace)", shown(z)));
+                }
+                at
+            }
             None => None,
         };
-        let resp = self
-            .client()
-            .call(&Request::Locate { trace_id, span_id })
-            .await;
-        match resp {
-            Response::Located {
-                trace: Some(t),
-                span,
-            } => {
-                self.select_trace(t).await;
-                if zoom.is_some() {
-                    self.zoom(zoom).await;
-                }
-                if let Some(s) = span {
-                    self.reveal(s).await;
-                }
-                true
-            }
-            _ => false,
+        if let Some(q) = link.query {
+            self.query.set(q);
+        }
+        if let Some(cp) = link.critical_only {
+            self.critical_only.set(cp);
+        }
+        self.select_trace(t).await;
+        if zoom.is_some() {
+            self.zoom(zoom).await;
+        }
+        if let Some(s) = span {
+            self.reveal(s).await;
+        }
+        self.say_ignored(&ignored);
+        true
+    }
+
+    /// Says which parts of the URL fragment were not followed.
+    fn say_ignored(&self, ignored: &[String]) {
+        if !ignored.is_empty() {
+            self.notify(
+                "info",
+                format!("Ignored in the link: {}.", ignored.join("; ")),
+            );
         }
     }
 }
 
 fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
-}
-
-fn dec(s: &str) -> String {
-    js_sys::decode_uri_component(s)
-        .map(String::from)
-        .unwrap_or_else(|_| s.to_owned())
 }
 
 /// A `File` holding these bytes.
