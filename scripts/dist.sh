@@ -7,26 +7,43 @@ cd "$(dirname "$0")/.."
 
 out=dist
 stage=target/web
-rm -rf "$stage" && mkdir -p "$stage"
+mkdir -p "$stage"
 
 start=$(date +%s)
 echo "dist: cargo build --release --target wasm32-unknown-unknown -p loupe-app"
 cargo build --release --target wasm32-unknown-unknown -p loupe-app
-echo "dist: wasm-bindgen --target web"
-wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name loupe_app \
-  target/wasm32-unknown-unknown/release/loupe_app.wasm
+input=target/wasm32-unknown-unknown/release/loupe_app.wasm
 
+# wasm-bindgen and wasm-opt take over a minute: skip them when the module, the tools and this
+# script are what they were last time (the stamp records all three).
 wasm_opt=node_modules/.bin/wasm-opt
-if [ -x "$wasm_opt" ] && [ "${LOUPE_WASM_OPT:-1}" != 0 ]; then
-  echo "dist: wasm-opt -O3"
-  before=$(stat -c %s "$stage/loupe_app_bg.wasm")
-  "$wasm_opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$stage/loupe_app_bg.wasm" -o "$stage/loupe_app_bg.opt.wasm"
-  mv "$stage/loupe_app_bg.opt.wasm" "$stage/loupe_app_bg.wasm"
-  echo "dist: wasm $before -> $(stat -c %s "$stage/loupe_app_bg.wasm") bytes"
+use_opt=0
+if [ -x "$wasm_opt" ] && [ "${LOUPE_WASM_OPT:-1}" != 0 ]; then use_opt=1; fi
+stamp_want=$( {
+  sha256sum "$input" "$0"
+  wasm-bindgen --version
+  if [ "$use_opt" = 1 ]; then "$wasm_opt" --version; else echo "no wasm-opt"; fi
+} | sha256sum | cut -d' ' -f1)
+stamp="$stage/.inputs"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$stamp_want" ] \
+  && [ -f "$stage/loupe_app.js" ] && [ -f "$stage/loupe_app_bg.wasm" ]; then
+  echo "dist: the wasm module is unchanged; wasm-bindgen and wasm-opt skipped"
 else
-  echo "dist: wasm-opt not found (run scripts/setup.sh web); the module is not size-optimised" >&2
+  rm -rf "$stage" && mkdir -p "$stage"
+  echo "dist: wasm-bindgen --target web"
+  wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name loupe_app "$input"
+  if [ "$use_opt" = 1 ]; then
+    echo "dist: wasm-opt -O3"
+    before=$(stat -c %s "$stage/loupe_app_bg.wasm")
+    "$wasm_opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$stage/loupe_app_bg.wasm" -o "$stage/loupe_app_bg.opt.wasm"
+    mv "$stage/loupe_app_bg.opt.wasm" "$stage/loupe_app_bg.wasm"
+    echo "dist: wasm $before -> $(stat -c %s "$stage/loupe_app_bg.wasm") bytes"
+  else
+    echo "dist: wasm-opt not found (run scripts/setup.sh web); the module is not size-optimised" >&2
+  fi
+  echo "$stamp_want" >"$stamp"
 fi
 
 rm -rf "$out" && mkdir -p "$out/samples"
