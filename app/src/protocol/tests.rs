@@ -322,7 +322,7 @@ fn response_samples() -> Vec<Response> {
     }
     out.push(ask(
         Request::Locate {
-            trace_id: trace.trace_id.clone(),
+            trace_id: trace.trace_id,
             span_id: None,
         },
         "located",
