@@ -250,7 +250,7 @@ impl Store {
                 self.recover(message).await;
                 None
             }
-            Response::Error { message } if message == crate::protocol::CANCELLED => {
+            Response::Error { message } if message == CANCELLED => {
                 self.notify(
                     "info",
                     "Loading was cancelled; the files open before are still open.".into(),
