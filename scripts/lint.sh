@@ -26,4 +26,12 @@ if [ -n "$impure" ]; then
   echo "$impure" >&2
   exit 1
 fi
+echo "lint: secrets is a leaf (it imports nothing from analysis or redact)"
+cycle=$(grep -rnE 'crate::(analysis|redact)|super::super' crates/loupe-core/src/secrets || true)
+if [ -n "$cycle" ]; then
+  echo "lint: crates/loupe-core/src/secrets must not import from crate::analysis or crate::redact" >&2
+  echo "      (analysis and redact import secrets, never the other way; move a shared type down into secrets):" >&2
+  echo "$cycle" >&2
+  exit 1
+fi
 echo "lint: all checks hold"

@@ -557,22 +557,201 @@ fn no_unreferenced_analysis_snapshots() {
     assert!(stale.is_empty(), "snapshots without an input: {stale:?}");
 }
 
-/// docs/rules.md lists every rule with its severity and its explanation, word for word.
-#[test]
-fn the_rules_document_matches_the_code() {
-    let doc = std::fs::read_to_string(loupe_tests::workspace_root().join("docs/rules.md"))
-        .expect("docs/rules.md");
-    for r in loupe_core::analysis::rules::rules() {
-        let row = format!(
-            "| `{}` | {} | {} |",
+/// Each rule's source file, by id. It opens with the doc block docs/rules.md is generated from.
+const RULE_SOURCES: &[(&str, &str)] = &[
+    (
+        "tool_error",
+        include_str!("../../crates/loupe-core/src/analysis/rules/tool_error.rs"),
+    ),
+    (
+        "retry",
+        include_str!("../../crates/loupe-core/src/analysis/rules/retry.rs"),
+    ),
+    (
+        "loop",
+        include_str!("../../crates/loupe-core/src/analysis/rules/loop.rs"),
+    ),
+    (
+        "truncated",
+        include_str!("../../crates/loupe-core/src/analysis/rules/truncated.rs"),
+    ),
+    (
+        "empty_result",
+        include_str!("../../crates/loupe-core/src/analysis/rules/empty_result.rs"),
+    ),
+    (
+        "slow_outlier",
+        include_str!("../../crates/loupe-core/src/analysis/rules/slow_outlier.rs"),
+    ),
+    (
+        "orphan",
+        include_str!("../../crates/loupe-core/src/analysis/rules/orphan.rs"),
+    ),
+    (
+        "disconnected",
+        include_str!("../../crates/loupe-core/src/analysis/rules/disconnected.rs"),
+    ),
+    (
+        "outlives_parent",
+        include_str!("../../crates/loupe-core/src/analysis/rules/outlives_parent.rs"),
+    ),
+    (
+        "clock_skew",
+        include_str!("../../crates/loupe-core/src/analysis/rules/clock_skew.rs"),
+    ),
+    (
+        "secret",
+        include_str!("../../crates/loupe-core/src/analysis/rules/secret.rs"),
+    ),
+];
+
+/// Where the generated part of docs/rules.md starts and ends.
+const RULES_DOC_BEGIN: &str = "<!-- Generated from the doc blocks of crates/loupe-core/src/analysis/rules/*.rs; do not edit by hand. -->\n";
+const RULES_DOC_END: &str = "<!-- End of the generated part. -->\n";
+
+/// A rule file's opening doc block: its first line, the explanation, and the three sections.
+struct RuleDoc {
+    title: String,
+    summary: String,
+    sections: Vec<(&'static str, String)>,
+}
+
+/// Reads the `//!` block a rule file opens with, checking its fixed shape.
+fn parse_rule_doc(id: &str, src: &str) -> Result<RuleDoc, String> {
+    let lines: Vec<&str> = src
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| l.strip_prefix("//! ").unwrap_or(&l[3..]))
+        .collect();
+    let prefix = format!("`{id}`: ");
+    let title = lines
+        .first()
+        .and_then(|l| l.strip_prefix(&prefix))
+        .ok_or(format!("the first line must start with \"{prefix}\""))?;
+    if lines.get(1) != Some(&"") {
+        return Err("a blank line must follow the first line".into());
+    }
+    let mut at = 2;
+    let mut summary = Vec::new();
+    while at < lines.len() && !lines[at].is_empty() {
+        summary.push(lines[at]);
+        at += 1;
+    }
+    if summary.is_empty() {
+        return Err("the explanation must follow the first line".into());
+    }
+    let mut sections = Vec::new();
+    for heading in ["What it checks", "Why it matters", "What to do"] {
+        while at < lines.len() && lines[at].is_empty() {
+            at += 1;
+        }
+        if lines.get(at) != Some(&format!("# {heading}").as_str()) {
+            return Err(format!("expected `# {heading}` at doc line {}", at + 1));
+        }
+        at += 1;
+        let begin = at;
+        while at < lines.len() && !lines[at].starts_with('#') {
+            at += 1;
+        }
+        let body = lines[begin..at].join("\n").trim().to_owned();
+        if body.is_empty() {
+            return Err(format!("`# {heading}` is empty"));
+        }
+        sections.push((heading, body));
+    }
+    if at < lines.len() {
+        return Err(format!(
+            "unexpected heading `{}` after `# What to do`",
+            lines[at]
+        ));
+    }
+    Ok(RuleDoc {
+        title: title.to_owned(),
+        summary: summary.join(" "),
+        sections,
+    })
+}
+
+/// The generated part of docs/rules.md: the table, then a section per rule, in the registry's order.
+fn rules_doc_generated() -> String {
+    let registry = loupe_core::analysis::rules::rules();
+    let ids: Vec<&str> = registry.iter().map(|r| r.id()).collect();
+    let sources: Vec<&str> = RULE_SOURCES.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        sources, ids,
+        "RULE_SOURCES must list every rule's file, in the registry's order"
+    );
+    let mut table =
+        String::from("| id | severity | what it means and what to do |\n|---|---|---|\n");
+    let mut sections = String::new();
+    for (r, (_, src)) in registry.iter().zip(RULE_SOURCES) {
+        let doc = parse_rule_doc(r.id(), src)
+            .unwrap_or_else(|e| panic!("the doc block of rule `{}`: {e}", r.id()));
+        assert_eq!(
+            doc.summary,
+            r.explanation(),
+            "rule `{}`: the paragraph after the doc block's first line must be its explanation, word for word",
+            r.id()
+        );
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
             r.id(),
             r.severity().as_str(),
             r.explanation()
+        ));
+        let mut title = doc.title.clone();
+        if let Some(c) = title.get(..1) {
+            title = c.to_uppercase() + &title[1..];
+        }
+        sections.push_str(&format!(
+            "\n## `{}`\n\n{title} Severity: {}.\n",
+            r.id(),
+            r.severity().as_str()
+        ));
+        for (heading, body) in &doc.sections {
+            sections.push_str(&format!("\n### {heading}\n\n{body}\n"));
+        }
+    }
+    format!("{RULES_DOC_BEGIN}{table}{sections}{RULES_DOC_END}")
+}
+
+/// docs/rules.md is generated from the rule files' doc blocks: its table gives every rule's
+/// severity and explanation word for word, then a section per rule. Rewrite it with
+/// `UPDATE_RULES_DOC=1 cargo test -p loupe-tests --test analysis rules_doc`.
+#[test]
+fn rules_doc_is_generated_from_the_rule_files() {
+    let path = loupe_tests::workspace_root().join("docs/rules.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/rules.md");
+    let (Some(b), Some(e)) = (doc.find(RULES_DOC_BEGIN), doc.find(RULES_DOC_END)) else {
+        panic!(
+            "docs/rules.md lacks the markers of its generated part:\n{RULES_DOC_BEGIN}{RULES_DOC_END}"
         );
-        assert!(
-            doc.contains(&row),
-            "docs/rules.md lacks or differs for `{}`:\n{row}",
-            r.id()
+    };
+    assert!(
+        b < e,
+        "docs/rules.md: the generated part ends before it begins"
+    );
+    let want = format!(
+        "{}{}{}",
+        &doc[..b],
+        rules_doc_generated(),
+        &doc[e + RULES_DOC_END.len()..]
+    );
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        std::fs::write(&path, &want).expect("write docs/rules.md");
+        return;
+    }
+    if doc != want {
+        let line = doc
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .map_or(doc.lines().count().min(want.lines().count()), |n| n)
+            + 1;
+        panic!(
+            "docs/rules.md is out of date with the rules' doc blocks (first difference at line {line}:\n  have: {:?}\n  want: {:?}).\nRegenerate it with: UPDATE_RULES_DOC=1 cargo test -p loupe-tests --test analysis rules_doc",
+            doc.lines().nth(line - 1).unwrap_or(""),
+            want.lines().nth(line - 1).unwrap_or("")
         );
     }
 }

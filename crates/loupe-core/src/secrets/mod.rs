@@ -22,11 +22,9 @@ pub mod detect;
 pub(crate) mod engine;
 mod json;
 pub mod keys;
-pub mod rule;
 pub(crate) mod walk;
 
 use crate::model::{SpanIx, TraceIx, TraceSet};
-pub use rule::SecretRule;
 
 /// How many levels of JSON held in a string (inside JSON held in a string …) are parsed.
 pub const MAX_JSON_IN_STRING: u8 = 4;

@@ -1,9 +1,31 @@
-//! The `secret` anomaly rule: secrets and personal data in a trace's values.
+//! `secret`: a credential or personal data in a span's data.
+//!
+//! A span's data holds a credential (an API key, token, private key, password or credentials in a
+//! URL: error) or personal data (an e-mail address, phone number, payment card or IBAN: warning).
+//! Anyone who gets the trace file gets it too. Rotate exposed credentials, stop recording them, and
+//! share the run only after `loupe redact`.
+//!
+//! # What it checks
+//!
+//! The detectors and key rules of `crates/loupe-core/src/secrets/` (the table in `detect.rs` and
+//! the key rules in `keys.rs`; [redaction.md](redaction.md) lists them), over every string of a
+//! span: attributes, names, status messages, and JSON held inside strings. A finding's severity is
+//! error for credentials and warning for personal data; one finding per span and kind names the
+//! first place (attribute key, JSON path, byte offset) and shows the value masked (`sk-…9f2a`),
+//! never whole.
+//!
+//! # Why it matters
+//!
+//! Anyone who gets the trace file gets the secret too.
+//!
+//! # What to do
+//!
+//! Rotate exposed credentials, stop recording them, and share the run only after `loupe redact`.
 
-use super::engine::Engine;
-use super::{Place, SecretFinding, walk};
-use crate::analysis::rules::{Context, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::model::TraceIx;
+use crate::secrets::engine::Engine;
+use crate::secrets::{Place, SecretFinding, walk};
 
 /// `secret`: a credential (error) or personal data (warning) in a span's data.
 #[derive(Debug)]

@@ -1,0 +1,99 @@
+//! `disconnected`: a separate trace that looks like the server side of a tool call in another trace.
+//!
+//! A separate trace looks like the server side of a tool call in another trace (same tool name,
+//! inside the call's time window), but no trace context connects them. Loupe links them as an
+//! inferred edge; propagate trace context (e.g. W3C traceparent in MCP requests) to make the link
+//! real.
+//!
+//! # What it checks
+//!
+//! A top-level span of one trace is a server span, an MCP span or a tool span. It names the same
+//! tool as an `execute_tool` span in another trace, and lies inside that call's window ±50 ms. When
+//! several calls qualify, the closest start wins. The pair is reported as an inferred link
+//! (`inferred_links`, `"inferred": true`).
+//!
+//! # Why it matters
+//!
+//! No trace context connects the two, so the client's call and the server's work read as two
+//! unrelated runs. Loupe links them as an inferred edge.
+//!
+//! # What to do
+//!
+//! Propagate trace context (e.g. W3C traceparent in MCP requests) to make the link real.
+
+use super::{Context, Finding, Rule, Severity};
+use crate::analysis::genai::Operation;
+use crate::model::{SpanIx, SpanKind, TraceIx, TreeFlags};
+
+/// `disconnected`: a separate trace that looks like the server side of a tool call in another trace.
+#[derive(Debug)]
+pub struct DisconnectedRule;
+
+/// Slack around the client's window when matching a server-side trace, in ns.
+pub const DISCONNECTED_SLACK_NS: u64 = 50_000_000;
+
+impl DisconnectedRule {
+    /// The client tool call a trace's top-level span most likely served, if any.
+    pub fn match_client(cx: &Context<'_>, server: SpanIx) -> Option<SpanIx> {
+        let st = cx.step(server);
+        let s = cx.set.span_record(server);
+        if s.parent_id.is_some() && !s.tree_flags.has(TreeFlags::ORPHAN) {
+            return None;
+        }
+        let serverish =
+            s.kind == SpanKind::Server || matches!(st.op, Operation::ExecuteTool | Operation::Mcp);
+        if !serverish || st.tool_name.is_empty() {
+            return None;
+        }
+        cx.tool_calls
+            .get(st.tool_name.get(cx.set).as_ref())?
+            .iter()
+            .copied()
+            .filter(|&c| c != server && cx.set.span_record(c).trace != s.trace)
+            .filter(|&c| {
+                let c = cx.set.span_record(c);
+                s.start_unix_ns + DISCONNECTED_SLACK_NS >= c.start_unix_ns
+                    && s.end_unix_ns <= c.end_unix_ns + DISCONNECTED_SLACK_NS
+            })
+            .min_by_key(|&c| {
+                s.start_unix_ns
+                    .abs_diff(cx.set.span_record(c).start_unix_ns)
+            })
+    }
+}
+
+impl Rule for DisconnectedRule {
+    fn id(&self) -> &'static str {
+        "disconnected"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Info
+    }
+    fn explanation(&self) -> &'static str {
+        "A separate trace looks like the server side of a tool call in another trace (same tool name, inside the call's time window), but no trace context connects them. Loupe links them as an inferred edge; propagate trace context (e.g. W3C traceparent in MCP requests) to make the link real."
+    }
+    fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
+        for top in cx.set.top_level(trace) {
+            if let Some(client) = Self::match_client(cx, top) {
+                let c = cx.set.span(client);
+                out.push(Finding {
+                    kind: self.id(),
+                    severity: self.severity(),
+                    spans: vec![top, client],
+                    message: format!(
+                        "trace {} (`{}`{}) looks like the server side of `{}` in trace {}: same tool `{}`, inside its time window; linked as an inferred edge",
+                        cx.set.span(top).trace_id(),
+                        cx.name(top),
+                        match cx.set.str(cx.service(top)) {
+                            "" => String::new(),
+                            svc => format!(", service {svc}"),
+                        },
+                        c.name(),
+                        c.trace_id(),
+                        cx.tool(top)
+                    ),
+                });
+            }
+        }
+    }
+}
