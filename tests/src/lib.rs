@@ -520,3 +520,31 @@ pub fn all_critical_path_violations(set: &TraceSet) -> Vec<String> {
     }
     out
 }
+
+/// Runs `command` with its standard output a pipe whose reader goes away after the first 64
+/// bytes, as `loupe … | head -c 64` would, and returns its exit status and everything it wrote
+/// to standard error.
+pub fn run_with_stdout_closed_early(
+    mut command: std::process::Command,
+) -> (std::process::ExitStatus, String) {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    (child.wait().expect("wait"), err)
+}

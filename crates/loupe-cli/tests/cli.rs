@@ -389,8 +389,7 @@ fn limits_are_set_on_the_command_line() {
 /// for the text, the tree and the JSON alike.
 #[test]
 fn a_closed_pipe_is_a_normal_end() {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let path = temp_path(TMP, "synth-20k.json");
     let file = std::fs::File::create(&path).expect("create");
     loupe_synth::write_otlp_json(std::io::BufWriter::new(file), 20_000, 3, false)
@@ -418,26 +417,9 @@ fn a_closed_pipe_is_a_normal_end() {
             "{args:?}: {} bytes",
             all.stdout.len()
         );
-        let mut child = Command::new(env!("CARGO_BIN_EXE_loupe"))
-            .args(&args)
-            .arg(&path)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        let mut stdout = child.stdout.take().expect("stdout");
-        let mut first = [0u8; 64];
-        stdout.read_exact(&mut first).expect("some output");
-        drop(stdout);
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .expect("stderr")
-            .read_to_string(&mut err)
-            .expect("stderr");
-        let status = child.wait().expect("wait");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_loupe"));
+        command.args(&args).arg(&path);
+        let (status, err) = loupe_tests::run_with_stdout_closed_early(command);
         assert_eq!(
             status.code(),
             Some(0),

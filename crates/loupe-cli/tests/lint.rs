@@ -109,8 +109,7 @@ fn unreadable_input_is_exit_2() {
 /// `loupe lint … | head`: the reader going away early does not turn a failing run into a pass.
 #[test]
 fn a_closed_pipe_keeps_the_verdict() {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     // One agent with 3,000 failed tool calls: far more lines than a pipe holds (64 KiB).
     let trace = "0af7651916cd43dd8448eb211c80319c";
     let mut spans = vec![format!(
@@ -145,25 +144,9 @@ fn a_closed_pipe_keeps_the_verdict() {
         &stdout(&all)[stdout(&all).len().saturating_sub(200)..]
     );
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_loupe"))
-        .args(["lint", &path])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut first = [0u8; 64];
-    out.read_exact(&mut first).expect("some output");
-    drop(out);
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("stderr");
-    let status = child.wait().expect("wait");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_loupe"));
+    command.args(["lint", &path]);
+    let (status, err) = loupe_tests::run_with_stdout_closed_early(command);
     assert_eq!(status.code(), Some(1), "still a failing run: {err}");
     assert!(err.is_empty(), "quiet about the closed pipe: {err}");
 }
