@@ -14,11 +14,13 @@
 //! or `result`.
 
 use crate::model::{SpanIx, TraceSet, Value, ValueRef};
+use serde::{Deserialize, Serialize};
 use serde_json::Value as J;
 use std::collections::BTreeMap;
 
 /// One part of a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Part {
     /// Text.
     Text(String),
@@ -59,7 +61,7 @@ pub enum Part {
 }
 
 /// One message.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Message {
     /// `system`, `user`, `assistant`, `tool`, or any other role.
     pub role: String,
@@ -72,7 +74,7 @@ pub struct Message {
 }
 
 /// A model call's conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Transcript {
     /// System instructions.
     pub system: Vec<Part>,
@@ -81,7 +83,7 @@ pub struct Transcript {
     /// Messages the model produced.
     pub output: Vec<Message>,
     /// The convention they were read from.
-    pub source: &'static str,
+    pub source: String,
 }
 
 impl Transcript {
@@ -459,7 +461,7 @@ pub fn transcript(set: &TraceSet, ix: SpanIx) -> Transcript {
         }
     }
     if !t.is_empty() {
-        t.source = "gen_ai";
+        t.source = "gen_ai".into();
         return t;
     }
 
@@ -509,7 +511,7 @@ pub fn transcript(set: &TraceSet, ix: SpanIx) -> Transcript {
         }
     }
     if !t.is_empty() {
-        t.source = "gen_ai events";
+        t.source = "gen_ai events".into();
         return t;
     }
 
@@ -517,7 +519,7 @@ pub fn transcript(set: &TraceSet, ix: SpanIx) -> Transcript {
     t.input = openinference(set, attrs, "llm.input_messages.");
     t.output = openinference(set, attrs, "llm.output_messages.");
     if !t.is_empty() {
-        t.source = "openinference";
+        t.source = "openinference".into();
         return t;
     }
     t.input = openllmetry(set, attrs, "gen_ai.prompt.");
@@ -528,7 +530,7 @@ pub fn transcript(set: &TraceSet, ix: SpanIx) -> Transcript {
             t.input.into_iter().partition(|m| m.role == "system");
         t.system = sys.into_iter().flat_map(|m| m.parts).collect();
         t.input = rest;
-        t.source = "openllmetry";
+        t.source = "openllmetry".into();
         return t;
     }
 
@@ -564,7 +566,7 @@ pub fn transcript(set: &TraceSet, ix: SpanIx) -> Transcript {
         }
     }
     if !t.is_empty() {
-        t.source = "values";
+        t.source = "values".into();
     }
     t
 }

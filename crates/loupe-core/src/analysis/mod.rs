@@ -28,7 +28,7 @@ pub struct Options {
 }
 
 /// Per-tool totals.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ToolStats {
     /// Calls.
     pub calls: u32,

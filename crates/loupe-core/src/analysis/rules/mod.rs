@@ -143,6 +143,14 @@ pub trait Rule: Sync + std::fmt::Debug {
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>);
 }
 
+/// What rule `id` means and what to do about its findings (empty for an unknown id).
+pub fn explanation(id: &str) -> &'static str {
+    rules()
+        .iter()
+        .find(|r| r.id() == id)
+        .map_or("", |r| r.explanation())
+}
+
 /// Every rule, in the order findings are reported.
 pub fn rules() -> &'static [&'static dyn Rule] {
     &[

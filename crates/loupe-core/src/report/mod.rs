@@ -1,20 +1,34 @@
-//! The `loupe.analysis/1` document: what `loupe analyze --json` prints and the viewer reads.
-//! Field names are a public interface: add fields, never rename them.
+//! What the analysis says, as data: the `loupe.analysis/1` document that `loupe analyze --json`
+//! prints, and the payloads the viewer shows (the same types, travelling between its worker and
+//! its page). Field names are a public interface: add fields, never rename them.
+//!
+//! - [`AnalysisReport`] and [`TraceReport`]: the document. Built *indexed*
+//!   ([`TraceReport::build_indexed`]), each entry that names a span by id also carries the
+//!   span's index in the open set (`span`, `spans`), which the viewer uses to jump to it; the
+//!   document leaves indices out (they mean nothing outside the set that made them).
+//! - [`summary`]: a list row per trace and per file ([`TraceSummary`], [`FileSummary`]).
+//! - [`span`]: one span's panel ([`SpanReport`]).
 
 use crate::analysis::genai::Tokens;
 use crate::analysis::{Analysis, TraceAnalysis};
 use crate::model::{SourceId, SpanIx, TraceIx, TraceSet, TreeFlags};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+pub mod span;
+pub mod summary;
+
+pub use span::SpanReport;
+pub use summary::{FileSummary, SetSummary, TraceSummary};
 
 /// Schema name and version.
 pub const SCHEMA: &str = "loupe.analysis/1";
 
 /// The whole document.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AnalysisReport {
     /// Always [`SCHEMA`].
-    pub schema: &'static str,
+    pub schema: String,
     /// Input files in the order given.
     pub files: Vec<FileReport>,
     /// Traces by start time.
@@ -22,12 +36,12 @@ pub struct AnalysisReport {
 }
 
 /// One input file.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FileReport {
     /// Name as given.
     pub path: String,
     /// Importer that read it.
-    pub format: &'static str,
+    pub format: String,
     /// Spans read from it.
     pub span_count: u32,
     /// Warnings about it.
@@ -35,16 +49,16 @@ pub struct FileReport {
 }
 
 /// One warning.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct WarningReport {
     /// Snake-case code (`orphan`, `bad_line`, …).
-    pub code: &'static str,
+    pub code: String,
     /// What happened and what was done.
     pub message: String,
 }
 
 /// One trace.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TraceReport {
     /// 32 lowercase hex digits, or the id as given when it is not hex.
     pub trace_id: String,
@@ -87,7 +101,7 @@ pub struct TraceReport {
 }
 
 /// One step of the critical path.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PathReport {
     /// Span id.
     pub span_id: String,
@@ -95,10 +109,13 @@ pub struct PathReport {
     pub name: String,
     /// Time on the path spent in this span itself.
     pub on_path_ns: u64,
+    /// Indexed only: the span's index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<u32>,
 }
 
 /// Token counts.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct TokensReport {
     /// Input tokens (cache reads and writes included).
     pub input: u64,
@@ -115,7 +132,7 @@ pub struct TokensReport {
 }
 
 /// Tokens of one model.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ModelTokens {
     /// Input tokens.
     pub input: u64,
@@ -128,7 +145,7 @@ pub struct ModelTokens {
 }
 
 /// Usage of one agent.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AgentReport {
     /// Invocations.
     pub invocations: u32,
@@ -141,32 +158,44 @@ pub struct AgentReport {
 }
 
 /// One finding.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AnomalyReport {
     /// Rule id: `loop`, `tool_error`, `retry`, `truncated`, `empty_result`, `slow_outlier`,
     /// `orphan`, `disconnected`, `outlives_parent`, `clock_skew`.
-    pub kind: &'static str,
+    pub kind: String,
     /// `info`, `warning` or `error`.
-    pub severity: &'static str,
+    pub severity: String,
     /// The spans it concerns.
     pub span_ids: Vec<String>,
     /// What happened.
     pub message: String,
+    /// Indexed only: the spans' indices, beside `span_ids`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<u32>,
+    /// Indexed only: the spans' names, beside `span_ids`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub span_names: Vec<String>,
+    /// Indexed only: this finding is the trace's first suspect.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub first_suspect: bool,
 }
 
 /// The first suspect.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SuspectReport {
     /// Span id.
     pub span_id: String,
     /// Name.
     pub name: String,
     /// The finding's kind.
-    pub kind: &'static str,
+    pub kind: String,
+    /// Indexed only: the span's index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<u32>,
 }
 
 /// The audit.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AuditReport {
     /// 0 to 1.
     pub score: f64,
@@ -175,10 +204,10 @@ pub struct AuditReport {
 }
 
 /// One area of the audit.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AuditAreaReport {
     /// Area name.
-    pub area: &'static str,
+    pub area: String,
     /// 0 to 1, or null when no check applies.
     pub score: Option<f64>,
     /// Its checks.
@@ -186,10 +215,10 @@ pub struct AuditAreaReport {
 }
 
 /// One check of the audit.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AuditCheckReport {
     /// Check name.
-    pub check: &'static str,
+    pub check: String,
     /// Steps that pass.
     pub passed: u32,
     /// Steps it applies to.
@@ -199,10 +228,13 @@ pub struct AuditCheckReport {
     pub gap: Option<String>,
     /// Up to 10 spans that fail it.
     pub span_ids: Vec<String>,
+    /// Indexed only: their indices.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<u32>,
 }
 
 /// An inferred edge to another trace.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LinkReport {
     /// The client span (in another trace).
     pub client_trace_id: String,
@@ -212,10 +244,16 @@ pub struct LinkReport {
     pub server_span_id: String,
     /// Always true: no trace context connects them.
     pub inferred: bool,
+    /// Indexed only: the client span's index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_span: Option<u32>,
+    /// Indexed only: the server span's index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_span: Option<u32>,
 }
 
 /// A root span.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RootReport {
     /// 16 lowercase hex digits, or as given.
     pub span_id: String,
@@ -223,10 +261,13 @@ pub struct RootReport {
     pub name: String,
     /// Duration.
     pub duration_ns: u64,
+    /// Indexed only: the span's index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<u32>,
 }
 
 /// An orphan span.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OrphanReport {
     /// Its id.
     pub span_id: String,
@@ -234,6 +275,9 @@ pub struct OrphanReport {
     pub name: String,
     /// The parent id it names, which is not in the set.
     pub missing_parent_id: String,
+    /// Indexed only: the span's index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<u32>,
 }
 
 impl AnalysisReport {
@@ -245,14 +289,14 @@ impl AnalysisReport {
             .enumerate()
             .map(|(i, s)| FileReport {
                 path: s.name.clone(),
-                format: s.format,
+                format: s.format.to_owned(),
                 span_count: s.span_count,
                 warnings: set
                     .warnings()
                     .iter()
                     .filter(|w| w.source == Some(SourceId(i as u32)))
                     .map(|w| WarningReport {
-                        code: w.code.as_str(),
+                        code: w.code.as_str().to_owned(),
                         message: w.message.clone(),
                     })
                     .collect(),
@@ -262,7 +306,7 @@ impl AnalysisReport {
             .map(|t| TraceReport::build(set, analysis, TraceIx(t as u32)))
             .collect();
         AnalysisReport {
-            schema: SCHEMA,
+            schema: SCHEMA.to_owned(),
             files,
             traces,
         }
@@ -270,33 +314,45 @@ impl AnalysisReport {
 }
 
 impl TraceReport {
-    /// Builds the report of one trace.
+    /// Builds the report of one trace, as the document has it (no span indices).
     pub fn build(set: &TraceSet, analysis: &Analysis, t: TraceIx) -> Self {
+        Self::build_with(set, analysis, t, false)
+    }
+
+    /// Builds the report of one trace with each span's index beside its id, and each finding's
+    /// span names: what the viewer shows.
+    pub fn build_indexed(set: &TraceSet, analysis: &Analysis, t: TraceIx) -> Self {
+        Self::build_with(set, analysis, t, true)
+    }
+
+    fn build_with(set: &TraceSet, analysis: &Analysis, t: TraceIx, indexed: bool) -> Self {
         let trace = &set.traces()[t.0 as usize];
-        let mut services: Vec<String> = Vec::new();
-        let mut seen = rustc_hash::FxHashSet::default();
-        for s in &set.spans()[trace.spans.as_range()] {
-            let r = set.resource(s.resource);
-            if !r.service_name.is_empty() && seen.insert(r.service_name) {
-                services.push(set.str(r.service_name).to_owned());
+        let services = services(set, t);
+        let ix = |s: SpanIx| indexed.then_some(s.0);
+        let ixs = |spans: &[SpanIx]| -> Vec<u32> {
+            if indexed {
+                spans.iter().map(|s| s.0).collect()
+            } else {
+                Vec::new()
             }
-        }
-        services.sort();
+        };
         let mut roots = Vec::new();
         let mut orphans = Vec::new();
-        for ix in set.top_level(t) {
-            let s = set.span(ix);
+        for top in set.top_level(t) {
+            let s = set.span(top);
             if s.rec.parent_id.is_none() {
                 roots.push(RootReport {
                     span_id: s.span_id(),
                     name: s.name().to_owned(),
                     duration_ns: s.duration_ns(),
+                    span: ix(s.ix),
                 });
             } else if s.rec.tree_flags.has(TreeFlags::ORPHAN) {
                 orphans.push(OrphanReport {
                     span_id: s.span_id(),
                     name: s.name().to_owned(),
                     missing_parent_id: s.parent_id().unwrap_or_default(),
+                    span: ix(s.ix),
                 });
             }
         }
@@ -318,6 +374,7 @@ impl TraceReport {
                     span_id: id(p.span),
                     name: set.span(p.span).name().to_owned(),
                     on_path_ns: p.on_path_ns,
+                    span: ix(p.span),
                 })
                 .collect(),
             tokens: TokensReport {
@@ -353,7 +410,7 @@ impl TraceReport {
                 .warnings
                 .iter()
                 .map(|m| WarningReport {
-                    code: "unpriced_model",
+                    code: "unpriced_model".to_owned(),
                     message: m.clone(),
                 })
                 .collect(),
@@ -373,20 +430,14 @@ impl TraceReport {
                     )
                 })
                 .collect(),
-            anomalies: ta
-                .findings
-                .iter()
-                .map(|f| AnomalyReport {
-                    kind: f.kind,
-                    severity: f.severity.as_str(),
-                    span_ids: f.spans.iter().map(|&s| id(s)).collect(),
-                    message: f.message.clone(),
-                })
+            anomalies: (0..ta.findings.len())
+                .map(|fi| AnomalyReport::build(set, ta, fi, indexed))
                 .collect(),
-            first_suspect: ta.first_suspect.map(|(ix, fi)| SuspectReport {
-                span_id: id(ix),
-                name: set.span(ix).name().to_owned(),
-                kind: ta.findings[fi].kind,
+            first_suspect: ta.first_suspect.map(|(s, fi)| SuspectReport {
+                span_id: id(s),
+                name: set.span(s).name().to_owned(),
+                kind: ta.findings[fi].kind.to_owned(),
+                span: ix(s),
             }),
             audit: AuditReport {
                 score: ta.audit.score,
@@ -395,17 +446,18 @@ impl TraceReport {
                     .areas
                     .iter()
                     .map(|a| AuditAreaReport {
-                        area: a.area,
+                        area: a.area.to_owned(),
                         score: a.score,
                         checks: a
                             .checks
                             .iter()
                             .map(|c| AuditCheckReport {
-                                check: c.check,
+                                check: c.check.to_owned(),
                                 passed: c.passed,
                                 total: c.total,
                                 gap: c.gap.clone(),
                                 span_ids: c.failing.iter().map(|&s| id(s)).collect(),
+                                spans: ixs(&c.failing),
                             })
                             .collect(),
                     })
@@ -420,10 +472,59 @@ impl TraceReport {
                     client_span_id: id(l.client),
                     server_span_id: id(l.server),
                     inferred: true,
+                    client_span: ix(l.client),
+                    server_span: ix(l.server),
                 })
                 .collect(),
         }
     }
+}
+
+impl AnomalyReport {
+    /// Finding `fi` of a trace's analysis; `indexed` adds its spans' indices and names and
+    /// whether it is the first suspect.
+    pub fn build(set: &TraceSet, ta: &TraceAnalysis, fi: usize, indexed: bool) -> Self {
+        let f = &ta.findings[fi];
+        AnomalyReport {
+            kind: f.kind.to_owned(),
+            severity: f.severity.as_str().to_owned(),
+            span_ids: f.spans.iter().map(|&s| set.span(s).span_id()).collect(),
+            message: f.message.clone(),
+            spans: if indexed {
+                f.spans.iter().map(|s| s.0).collect()
+            } else {
+                Vec::new()
+            },
+            span_names: if indexed {
+                f.spans
+                    .iter()
+                    .map(|&s| set.span(s).name().to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            first_suspect: indexed && ta.first_suspect.is_some_and(|(_, x)| x == fi),
+        }
+    }
+}
+
+/// The distinct `service.name`s of a trace's spans, sorted.
+pub fn services(set: &TraceSet, t: TraceIx) -> Vec<String> {
+    let trace = &set.traces()[t.0 as usize];
+    let mut services: Vec<String> = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for s in &set.spans()[trace.spans.as_range()] {
+        let r = set.resource(s.resource);
+        if !r.service_name.is_empty() && seen.insert(r.service_name) {
+            services.push(set.str(r.service_name).to_owned());
+        }
+    }
+    services.sort();
+    services
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Rounds to a millionth of a cent, so JSON output stays stable across float noise.
