@@ -9,7 +9,7 @@ mod redact;
 mod start;
 mod tree;
 
-use super::client::Client;
+use super::client::{Client, Failure};
 use crate::link::Link;
 use crate::protocol::*;
 use js_sys::Array;
@@ -209,11 +209,11 @@ impl Store {
             .get_untracked()
             .and_then(|t| self.summary.get_untracked().traces.get(t as usize).cloned())
             .map(|t| t.trace_id);
-        let resp = self.client().open(inputs.clone()).await;
+        let resp = self.client().load(inputs.clone()).await;
         self.loading.set(false);
         self.progress.set(None);
         match resp {
-            Response::Loaded(report) => {
+            Ok(report) => {
                 for (f, input) in report.files.iter().zip(inputs.iter()) {
                     match &f.error {
                         Some(e) => self.notify("error", e.clone()),
@@ -224,13 +224,7 @@ impl Store {
                 self.summary.set(report.summary.clone());
                 let mut target = None;
                 if let Some(id) = keep_trace
-                    && let Response::Located { trace, .. } = self
-                        .client()
-                        .call(&Request::Locate {
-                            trace_id: id,
-                            span_id: None,
-                        })
-                        .await
+                    && let Ok((trace, _)) = self.client().locate(id, None).await
                 {
                     target = trace;
                 }
@@ -247,11 +241,11 @@ impl Store {
                 }
                 Some(report)
             }
-            Response::Crashed { message } => {
+            Err(Failure::Crashed(message)) => {
                 self.recover(message).await;
                 None
             }
-            Response::Error { message } if message == CANCELLED => {
+            Err(f) if f.cancelled() => {
                 self.notify(
                     "info",
                     "Loading was cancelled; the files open before are still open.".into(),
@@ -259,11 +253,11 @@ impl Store {
                 self.restore().await;
                 None
             }
-            Response::Error { message } => {
+            Err(Failure::Error(message)) => {
                 self.notify("error", message);
                 None
             }
-            _ => None,
+            Err(Failure::Unexpected) => None,
         }
     }
 
@@ -341,9 +335,9 @@ impl Store {
         }
         let client = self.client();
         self.refresh_view().await;
-        if let Response::Trace(d) = client.call(&Request::Trace { trace: t }).await {
+        if let Ok(d) = client.trace(t).await {
             let has_findings = !d.findings.is_empty();
-            self.trace_detail.set(Some(*d));
+            self.trace_detail.set(Some(d));
             if !same && self.selected.get_untracked().is_none() {
                 self.tab.set(if has_findings {
                     Tab::Findings
@@ -372,21 +366,21 @@ impl Store {
         let query = self.query.get_untracked();
         let resp = self
             .client()
-            .call(&Request::SetView {
-                trace: t,
-                critical_only: self.critical_only.get_untracked(),
-                query: query.clone(),
-                hide: self.hide.get_untracked(),
-            })
+            .set_view(
+                t,
+                self.critical_only.get_untracked(),
+                query.clone(),
+                self.hide.get_untracked(),
+            )
             .await;
         self.applied_query.set(query);
         self.take_view(resp).await;
         self.write_hash();
     }
 
-    async fn take_view(self, resp: Response) -> Option<ViewInfo> {
+    async fn take_view(self, resp: Result<ViewInfo, Failure>) -> Option<ViewInfo> {
         match resp {
-            Response::View(v) => {
+            Ok(v) => {
                 self.view.set(v.clone());
                 if let Some(s) = self.selected.get_untracked() {
                     // The selected span's row may have moved.
@@ -397,11 +391,11 @@ impl Store {
                 self.fetch_rows().await;
                 Some(v)
             }
-            Response::Error { message } => {
+            Err(Failure::Error(message)) => {
                 self.notify("error", message);
                 None
             }
-            _ => None,
+            Err(_) => None,
         }
     }
 
@@ -419,14 +413,8 @@ impl Store {
             return;
         }
         let start = first.saturating_sub(OVERSCAN);
-        let resp = self
-            .client()
-            .call(&Request::Rows {
-                start,
-                count: count + 2 * OVERSCAN,
-            })
-            .await;
-        if let Response::Rows(w) = resp
+        let resp = self.client().rows(start, count + 2 * OVERSCAN).await;
+        if let Ok(w) = resp
             && w.version == self.view.get_untracked().version
         {
             if let Some(s) = self.selected.get_untracked()
@@ -440,13 +428,13 @@ impl Store {
 
     /// Collapses or expands a span.
     pub async fn toggle(self, span: u32) {
-        let resp = self.client().call(&Request::Toggle { span }).await;
+        let resp = self.client().toggle(span).await;
         self.take_view(resp).await;
     }
 
     /// Collapses from a depth on, or expands all.
     pub async fn collapse_to(self, depth: Option<u32>) {
-        let resp = self.client().call(&Request::CollapseTo { depth }).await;
+        let resp = self.client().collapse_to(depth).await;
         self.take_view(resp).await;
     }
 
@@ -456,24 +444,23 @@ impl Store {
         self.selected_row.set(row);
         self.tab.set(Tab::Span);
         self.write_hash();
-        if let Response::Span(d) = self.client().call(&Request::Span { span }).await
+        if let Ok(d) = self.client().span(span).await
             && self.selected.get_untracked() == Some(span)
         {
-            self.detail.set(Some(*d));
+            self.detail.set(Some(d));
             self.write_hash();
         }
     }
 
     /// Shows a span wherever it is: switches trace, expands its ancestors, scrolls, selects.
     pub async fn reveal(self, span: u32) {
-        let resp = self.client().call(&Request::Reveal { span }).await;
-        if let Response::View(v) = &resp
+        let resp = self.client().reveal(span).await;
+        if let Ok(v) = &resp
             && self.trace.get_untracked() != Some(v.trace)
         {
             self.trace.set(Some(v.trace));
-            if let Response::Trace(d) = self.client().call(&Request::Trace { trace: v.trace }).await
-            {
-                self.trace_detail.set(Some(*d));
+            if let Ok(d) = self.client().trace(v.trace).await {
+                self.trace_detail.set(Some(d));
             }
         }
         if let Some(v) = self.take_view(resp).await {
@@ -494,16 +481,9 @@ impl Store {
         let w = self.window.get_untracked();
         let span = match w.rows.get(row.wrapping_sub(w.start) as usize) {
             Some(r) if row >= w.start => Some(r.span),
-            _ => match self
-                .client()
-                .call(&Request::Rows {
-                    start: row,
-                    count: 1,
-                })
-                .await
-            {
-                Response::Rows(w) => w.rows.first().map(|r| r.span),
-                _ => None,
+            _ => match self.client().rows(row, 1).await {
+                Ok(w) => w.rows.first().map(|r| r.span),
+                Err(_) => None,
             },
         };
         if let Some(span) = span {
@@ -514,7 +494,7 @@ impl Store {
 
     /// Narrows the tree and timeline to a span's subtree (`None`: the whole trace again).
     pub async fn zoom(self, span: Option<u32>) {
-        let resp = self.client().call(&Request::Zoom { span }).await;
+        let resp = self.client().zoom(span).await;
         if let Some(v) = self.take_view(resp).await {
             self.scroll_to.set(Some(v.row.unwrap_or(0)));
             if let (Some(s), Some(row)) = (span, v.row) {
@@ -527,7 +507,7 @@ impl Store {
     /// Jumps to the next (or previous) match of the filter.
     pub async fn next_match(self, back: bool) {
         let from = self.selected_row.get_untracked().map_or(-1, i64::from);
-        let resp = self.client().call(&Request::NextMatch { from, back }).await;
+        let resp = self.client().next_match(from, back).await;
         if let Some(v) = self.take_view(resp).await
             && let (Some(span), Some(row)) = (v.span, v.row)
         {
@@ -614,16 +594,10 @@ impl Store {
             None => None,
             Some(trace_id) => match self
                 .client()
-                .call(&Request::Locate {
-                    trace_id: trace_id.clone(),
-                    span_id: link.span.clone(),
-                })
+                .locate(trace_id.clone(), link.span.clone())
                 .await
             {
-                Response::Located {
-                    trace: Some(t),
-                    span,
-                } => Some((t, span)),
+                Ok((Some(t), span)) => Some((t, span)),
                 _ => {
                     ignored.insert(
                         0,
@@ -644,14 +618,11 @@ impl Store {
             Some(z) => {
                 let at = match self
                     .client()
-                    .call(&Request::Locate {
-                        trace_id: link.trace.clone().unwrap_or_default(),
-                        span_id: Some(z.clone()),
-                    })
+                    .locate(link.trace.clone().unwrap_or_default(), Some(z.clone()))
                     .await
                 {
-                    Response::Located { span, .. } => span,
-                    _ => None,
+                    Ok((_, span)) => span,
+                    Err(_) => None,
                 };
                 if at.is_none() {
                     ignored.push(format!("zoom `{}` (not in that trace)", shown(z)));
@@ -823,22 +794,22 @@ fn ProgressBar() -> impl IntoView {
             } else {
                 String::new()
             };
-            match p.stage.as_str() {
-                "reading" => format!(
+            match p.stage {
+                Stage::Reading => format!(
                     "Reading {}{of}: {} of {}",
                     p.file,
                     fmt::bytes(p.done),
                     fmt::bytes(p.total)
                 ),
-                "parsing" => format!("Parsing {}{of} ({})", p.file, fmt::bytes(p.total)),
-                _ => "Analysing…".to_owned(),
+                Stage::Parsing => format!("Parsing {}{of} ({})", p.file, fmt::bytes(p.total)),
+                Stage::Analysing => "Analysing…".to_owned(),
             }
         }
     };
     let determinate = move || {
         st.progress
             .get()
-            .filter(|p| p.stage == "reading" && p.total > 0)
+            .filter(|p| p.stage == Stage::Reading && p.total > 0)
             .map(|p| p.done as f64 / p.total as f64)
     };
     view! {
