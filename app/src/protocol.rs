@@ -187,12 +187,17 @@ impl ToWorker {
     /// Decodes a message encoded by [`to_wire`]. When it is not a request this engine knows, the
     /// error says why, with the `id` it carried (if it carried one) so it can still be answered.
     pub fn from_wire_text(text: &str) -> Result<ToWorker, (Option<u32>, String)> {
-        #[derive(Deserialize)]
-        struct Id {
-            id: u32,
-        }
-        from_wire(text).map_err(|e| (from_wire::<Id>(text).ok().map(|i| i.id), e))
+        from_wire(text).map_err(|e| (id_of(text), e))
     }
+}
+
+/// The `id` a message that could not be decoded carried, if it carried one.
+fn id_of(text: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: u32,
+    }
+    from_wire::<Id>(text).ok().map(|i| i.id)
 }
 
 /// A message from the worker to the page.
@@ -217,6 +222,13 @@ pub enum FromWorker {
 }
 
 impl FromWorker {
+    /// Decodes a message encoded by [`to_wire`]. When it cannot be read, the error says why,
+    /// with the `id` of the answer it was (if it carried one) so the request waiting for it can
+    /// still be answered.
+    pub fn from_wire_text(text: &str) -> Result<FromWorker, (Option<u32>, String)> {
+        from_wire(text).map_err(|e| (id_of(text), e))
+    }
+
     /// This message as wire text; when it cannot be encoded, an answer becomes a
     /// [`Response::Error`] saying so (which always encodes), so the page always gets an answer.
     pub fn to_wire_text(&self) -> String {

@@ -560,6 +560,16 @@ fn messages_from_the_worker_round_trip_tagged_by_kind() {
 }
 
 #[test]
+fn an_answer_the_page_cannot_read_still_names_its_request() {
+    let (id, e) = FromWorker::from_wire_text(r#"{"t":"answer","id":9,"resp":{"t":"nope"}}"#)
+        .expect_err("refused");
+    assert_eq!(id, Some(9));
+    assert!(e.contains("nope"), "{e}");
+    let (id, _) = FromWorker::from_wire_text(r#"{"t":"nope"}"#).expect_err("refused");
+    assert_eq!(id, None);
+}
+
+#[test]
 fn an_answer_always_encodes() {
     let msg = FromWorker::Answer {
         id: 3,

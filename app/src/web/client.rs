@@ -180,7 +180,7 @@ impl Client {
             }
             inner.started.set(true);
             let posted = Posted::from_js(&ev.data());
-            match from_wire::<FromWorker>(&posted.text) {
+            match FromWorker::from_wire_text(&posted.text) {
                 Ok(FromWorker::Progress(p)) => {
                     *inner.current.borrow_mut() = Some((p.file.clone(), p.stage));
                     (inner.progress)(p);
@@ -193,9 +193,20 @@ impl Client {
                         p.answer(resp, posted.bytes);
                     }
                 }
-                Err(e) => web_sys::console::warn_1(
-                    &format!("Loupe: a message of the worker could not be read: {e}").into(),
-                ),
+                Err((id, e)) => {
+                    let pending = id.and_then(|id| inner.pending.borrow_mut().remove(&id));
+                    match pending {
+                        Some(p) => {
+                            inner.current.borrow_mut().take();
+                            let message = format!("the engine's answer could not be read: {e}");
+                            p.answer(Response::Error { message }, None);
+                        }
+                        None => web_sys::console::warn_1(
+                            &format!("Loupe: a message of the worker could not be read: {e}")
+                                .into(),
+                        ),
+                    }
+                }
             }
         });
         let weak = Rc::downgrade(&self.inner);
