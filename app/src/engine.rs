@@ -124,16 +124,25 @@ impl Engine {
         self.summary()
     }
 
-    /// Answers one request ([`Request::Open`] is the loader's, see [`Engine::add_file`]).
+    /// Answers one request, without the bytes of an export (see [`Engine::answer`]).
     pub fn handle(&mut self, req: Request) -> Response {
+        self.answer(req).0
+    }
+
+    /// Answers one request: the response, and for a [`Request::RedactExport`] the file's bytes,
+    /// which travel beside it. The one dispatcher of requests: only [`Request::Open`] is the
+    /// loader's (it reads `File`s; see `web::io::serve` and [`Engine::add_file`]).
+    pub fn answer(&mut self, req: Request) -> (Response, Option<Vec<u8>>) {
         if matches!(req, Request::Summary) {
-            return Response::Summary(self.summary());
+            return (Response::Summary(self.summary()), None);
         }
         if self.set.is_none() || self.analysis.is_none() {
-            return err("no trace is open yet");
+            return (err("no trace is open yet"), None);
         }
-        match req {
-            Request::Open | Request::Summary => err("not a query"),
+        let mut bytes = None;
+        let resp = match req {
+            Request::Open => err("an open is answered by the loader, which reads the files"),
+            Request::Summary => Response::Summary(self.summary()),
             Request::SetView {
                 trace,
                 critical_only,
@@ -141,7 +150,7 @@ impl Engine {
                 hide,
             } => {
                 if trace as usize >= self.set().map_or(0, |s| s.traces().len()) {
-                    return err(format!("there is no trace {trace}"));
+                    return (err(format!("there is no trace {trace}")), None);
                 }
                 let keep_collapsed = self.view.as_ref().filter(|v| v.trace == trace);
                 let collapsed = keep_collapsed
@@ -168,7 +177,7 @@ impl Engine {
             Request::Zoom { span } => self.zoom(span),
             Request::Toggle { span } => {
                 let Some(v) = self.view.as_mut() else {
-                    return err("no trace is shown");
+                    return (err("no trace is shown"), None);
                 };
                 if !v.collapsed.remove(&span) {
                     v.collapsed.insert(span);
@@ -178,7 +187,7 @@ impl Engine {
             }
             Request::CollapseTo { depth } => {
                 let (Some(set), Some(v)) = (self.set.as_ref(), self.view.as_mut()) else {
-                    return err("no trace is shown");
+                    return (err("no trace is shown"), None);
                 };
                 v.collapsed.clear();
                 if let Some(d) = depth {
@@ -212,10 +221,17 @@ impl Engine {
                 },
                 None => err("no trace is open yet"),
             },
-            Request::RedactExport { .. } => {
-                err("an export is answered with its bytes, by `Engine::export_redacted`")
+            Request::RedactExport { settings, format } => {
+                match self.export_redacted(&settings, &format) {
+                    Ok((b, file)) => {
+                        bytes = Some(b);
+                        Response::Redacted(file)
+                    }
+                    Err(message) => Response::Error { message },
+                }
             }
-        }
+        };
+        (resp, bytes)
     }
 
     /// Writes the open set redacted (see [`crate::redaction::export`]): the file's bytes and what

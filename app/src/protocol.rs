@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 #[cfg(test)]
 mod tests;
 
-/// Encodes a message (a [`Request`], [`Response`] or [`Progress`]) as the JSON text that travels
+/// Encodes a message (a [`ToWorker`] or [`FromWorker`] envelope, or a part of one) as the JSON text that travels
 /// between the page and the worker. Both ends use this and [`from_wire`], so the protocol's tests
 /// test the encoding the messages really take.
 pub fn to_wire<T: Serialize>(msg: &T) -> Result<String, String> {
@@ -172,6 +172,77 @@ pub enum Response {
     },
 }
 
+/// A message from the page to the worker: one request, answered by one
+/// [`FromWorker::Answer`] with the same `id`. The inputs of a [`Request::Open`] (`File`s or
+/// `Blob`s) travel beside it, never in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToWorker {
+    /// Chosen by the page, unique among its pending requests.
+    pub id: u32,
+    /// The request.
+    pub req: Request,
+}
+
+impl ToWorker {
+    /// Decodes a message encoded by [`to_wire`]. When it is not a request this engine knows, the
+    /// error says why, with the `id` it carried (if it carried one) so it can still be answered.
+    pub fn from_wire_text(text: &str) -> Result<ToWorker, (Option<u32>, String)> {
+        from_wire(text).map_err(|e| (id_of(text), e))
+    }
+}
+
+/// The `id` a message that could not be decoded carried, if it carried one.
+fn id_of(text: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: u32,
+    }
+    from_wire::<Id>(text).ok().map(|i| i.id)
+}
+
+/// A message from the worker to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The answer to the [`ToWorker`] with this `id`. The file of a [`Response::Redacted`]
+    /// travels beside it (its bytes, transferred).
+    Answer {
+        /// The request's id.
+        id: u32,
+        /// The response.
+        resp: Response,
+    },
+    /// Sent unasked while a load runs.
+    Progress(Progress),
+    /// The worker panicked (its module traps right after): why, for the message the page shows.
+    Panic {
+        /// The panic message.
+        message: String,
+    },
+}
+
+impl FromWorker {
+    /// Decodes a message encoded by [`to_wire`]. When it cannot be read, the error says why,
+    /// with the `id` of the answer it was (if it carried one) so the request waiting for it can
+    /// still be answered.
+    pub fn from_wire_text(text: &str) -> Result<FromWorker, (Option<u32>, String)> {
+        from_wire(text).map_err(|e| (id_of(text), e))
+    }
+
+    /// This message as wire text; when it cannot be encoded, an answer becomes a
+    /// [`Response::Error`] saying so (which always encodes), so the page always gets an answer.
+    pub fn to_wire_text(&self) -> String {
+        to_wire(self).unwrap_or_else(|e| match self {
+            FromWorker::Answer { id, .. } => {
+                let message = format!("the response could not be encoded: {e}");
+                let resp = Response::Error { message };
+                to_wire(&FromWorker::Answer { id: *id, resp }).unwrap_or_default()
+            }
+            _ => String::new(),
+        })
+    }
+}
+
 /// The redaction settings of the viewer (turned into a `loupe-core` policy by the engine).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RedactSettings {
@@ -301,6 +372,19 @@ pub struct RedactedFile {
     pub spans: u64,
 }
 
+/// The stage of a load a [`Progress`] reports (on the wire: `"reading"`, `"parsing"`,
+/// `"analysing"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Reading a file's bytes (`done` of `total`).
+    Reading,
+    /// Parsing a file read.
+    Parsing,
+    /// Analysing everything open (`file` is empty).
+    Analysing,
+}
+
 /// A message the worker sends unasked while it loads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
@@ -310,8 +394,8 @@ pub struct Progress {
     pub index: u32,
     /// Files in this load.
     pub count: u32,
-    /// `reading`, `parsing` or `analysing`.
-    pub stage: String,
+    /// What the engine is doing with it.
+    pub stage: Stage,
     /// Bytes read of this file.
     pub done: u64,
     /// Its size.

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use loupe_app::protocol::{Progress, Request, Response};
+use loupe_app::protocol::{Progress, Request, Response, Stage};
 use loupe_app::web::client::Client;
 use loupe_app::{LoupeApp, mount};
 use std::cell::RefCell;
@@ -406,9 +406,9 @@ async fn the_real_worker_answers_every_kind_of_question() {
     assert_eq!(report.summary.traces.len(), 1);
     assert_eq!(report.summary.traces[0].trace_id, NODE_TRACE);
     // The worker reported its stages while it loaded.
-    let stages: Vec<String> = progress.borrow().iter().map(|p| p.stage.clone()).collect();
-    for stage in ["reading", "parsing", "analysing"] {
-        assert!(stages.iter().any(|s| s == stage), "{stage} in {stages:?}");
+    let stages: Vec<Stage> = progress.borrow().iter().map(|p| p.stage).collect();
+    for stage in [Stage::Reading, Stage::Parsing, Stage::Analysing] {
+        assert!(stages.contains(&stage), "{stage:?} in {stages:?}");
     }
     assert_eq!(
         ask(&client, &Request::Summary).await,

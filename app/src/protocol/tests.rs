@@ -465,7 +465,7 @@ fn progress_round_trips() {
         file: "big run.jsonl".into(),
         index: 2,
         count: 3,
-        stage: "parsing".into(),
+        stage: Stage::Parsing,
         done: 1 << 40,
         total: (1 << 40) + 1,
     };
@@ -475,6 +475,112 @@ fn progress_round_trips() {
         json!({ "file": "big run.jsonl", "index": 2, "count": 3, "stage": "parsing",
                 "done": 1_u64 << 40, "total": (1_u64 << 40) + 1 })
     );
+}
+
+#[test]
+fn stages_travel_as_snake_case_words() {
+    for (stage, word) in [
+        (Stage::Reading, "reading"),
+        (Stage::Parsing, "parsing"),
+        (Stage::Analysing, "analysing"),
+    ] {
+        assert_eq!(round_trip(&stage), json!(word));
+    }
+    assert!(from_wire::<Stage>(r#""Reading""#).is_err());
+}
+
+/// The wire tag of a message from the worker.
+fn from_worker_tag(m: &FromWorker) -> &'static str {
+    match m {
+        FromWorker::Answer { .. } => "answer",
+        FromWorker::Progress(_) => "progress",
+        FromWorker::Panic { .. } => "panic",
+    }
+}
+
+#[test]
+fn requests_travel_in_an_envelope_with_their_id() {
+    for (req, want) in request_samples() {
+        let msg = ToWorker {
+            id: 4_000_000_000,
+            req: req.clone(),
+        };
+        let got = round_trip(&msg);
+        assert_eq!(got, json!({ "id": 4_000_000_000_u32, "req": want }));
+        let text = to_wire(&msg).expect("encodes");
+        assert_eq!(ToWorker::from_wire_text(&text), Ok(msg));
+    }
+}
+
+#[test]
+fn a_request_the_engine_does_not_know_is_refused_with_its_id() {
+    let (id, e) =
+        ToWorker::from_wire_text(r#"{"id":7,"req":{"t":"no_such_request"}}"#).expect_err("refused");
+    assert_eq!(id, Some(7));
+    assert!(e.contains("no_such_request"), "{e}");
+    let (id, _) = ToWorker::from_wire_text("not json").expect_err("refused");
+    assert_eq!(id, None);
+}
+
+#[test]
+fn messages_from_the_worker_round_trip_tagged_by_kind() {
+    let progress = Progress {
+        file: "run.jsonl".into(),
+        index: 0,
+        count: 1,
+        stage: Stage::Reading,
+        done: 5,
+        total: 10,
+    };
+    let mut samples: Vec<FromWorker> = response_samples()
+        .into_iter()
+        .enumerate()
+        .map(|(n, resp)| FromWorker::Answer { id: n as u32, resp })
+        .collect();
+    samples.push(FromWorker::Progress(progress));
+    samples.push(FromWorker::Panic {
+        message: "panicked at engine.rs:1:1: capacity overflow".into(),
+    });
+    let mut tags = BTreeSet::new();
+    for msg in &samples {
+        let got = round_trip(msg);
+        assert_eq!(got["t"], from_worker_tag(msg), "{got}");
+        tags.insert(from_worker_tag(msg).to_owned());
+        if let FromWorker::Answer { id, resp } = msg {
+            assert_eq!(got["id"], *id, "{got}");
+            assert_eq!(got["resp"]["t"], response_tag(resp), "{got}");
+        }
+    }
+    assert_eq!(tags, serde_variants::<FromWorker>("t"));
+    assert_eq!(
+        round_trip(&samples[samples.len() - 2]),
+        json!({ "t": "progress", "file": "run.jsonl", "index": 0, "count": 1,
+                "stage": "reading", "done": 5, "total": 10 })
+    );
+}
+
+#[test]
+fn an_answer_the_page_cannot_read_still_names_its_request() {
+    let (id, e) = FromWorker::from_wire_text(r#"{"t":"answer","id":9,"resp":{"t":"nope"}}"#)
+        .expect_err("refused");
+    assert_eq!(id, Some(9));
+    assert!(e.contains("nope"), "{e}");
+    let (id, _) = FromWorker::from_wire_text(r#"{"t":"nope"}"#).expect_err("refused");
+    assert_eq!(id, None);
+}
+
+#[test]
+fn an_answer_always_encodes() {
+    let msg = FromWorker::Answer {
+        id: 3,
+        resp: Response::cancelled(),
+    };
+    let text = msg.to_wire_text();
+    assert_eq!(
+        text,
+        r#"{"t":"answer","id":3,"resp":{"t":"error","message":"cancelled"}}"#
+    );
+    assert_eq!(from_wire::<FromWorker>(&text), Ok(msg));
 }
 
 /// The keys of a JSON object, sorted.
@@ -521,4 +627,27 @@ fn the_load_report_and_summary_keep_the_names_pages_read() {
     for k in ["ix", "trace_id", "root", "spans", "errors", "findings"] {
         assert!(trace.get(k).is_some(), "{k} missing in {trace}");
     }
+}
+
+/// The one dispatcher answers an export with the file's bytes beside the response, and an open
+/// (the loader's, which reads files) with an error.
+#[test]
+fn the_dispatcher_answers_an_export_with_its_bytes() {
+    let mut e = Engine::new();
+    let out = e.add_file("sdk-node-agent.jsonl", fixture("sdk-node-agent.jsonl"));
+    assert!(out.error.is_none(), "{out:?}");
+    e.finish();
+    let req = Request::RedactExport {
+        settings: settings(),
+        format: "otlp-json".into(),
+    };
+    let (resp, bytes) = e.answer(req.clone());
+    let Response::Redacted(file) = resp else {
+        panic!("not exported: {resp:?}")
+    };
+    let bytes = bytes.expect("the file's bytes");
+    assert!(file.spans > 0 && !bytes.is_empty(), "{file:?}");
+    assert!(matches!(e.handle(req), Response::Redacted(_)));
+    let (open, none) = e.answer(Request::Open);
+    assert!(matches!(open, Response::Error { .. }) && none.is_none());
 }

@@ -9,7 +9,7 @@
 //! loupe.unmount();
 //! ```
 
-use super::ui::{App, Settings, Store};
+use super::ui::{App, Settings, ViewerState};
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use leptos::mount::{UnmountHandle, mount_to};
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ use web_sys::HtmlElement;
 /// A mounted viewer.
 #[wasm_bindgen]
 pub struct LoupeApp {
-    store: Store,
+    state: ViewerState,
     owner: Owner,
     handle: Option<UnmountHandle<AnyViewState>>,
 }
@@ -57,18 +57,18 @@ pub fn mount(el: HtmlElement, options: &JsValue) -> LoupeApp {
     el.set_text_content(None);
     let settings = settings_of(options);
     let owner = Owner::new();
-    let store = owner.with(|| Store::new(settings, Some(el.clone())));
-    let handle = owner.with(|| mount_to(el, move || view! { <App store=store/> }.into_any()));
+    let state = owner.with(|| ViewerState::new(settings, Some(el.clone())));
+    let handle = owner.with(|| mount_to(el, move || view! { <App state=state/> }.into_any()));
     LoupeApp {
-        store,
+        state,
         owner,
         handle: Some(handle),
     }
 }
 
-fn report_promise(store: Store, inputs: Array) -> Promise {
+fn report_promise(state: ViewerState, inputs: Array) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
-        let report = store.open(inputs).await;
+        let report = state.open(inputs).await;
         let text = crate::protocol::to_wire(&report).unwrap_or_default();
         Ok(js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL))
     })
@@ -86,30 +86,30 @@ impl LoupeApp {
         } else {
             files.dyn_into::<Array>().unwrap_or_default()
         };
-        report_promise(self.store, arr)
+        report_promise(self.state, arr)
     }
 
     /// Opens bytes under a name (the name is used in messages only).
     pub fn open_bytes(&self, name: &str, bytes: &Uint8Array) -> Result<Promise, JsValue> {
         let file = web_sys::File::new_with_u8_array_sequence(&Array::of1(bytes), name)?;
-        Ok(report_promise(self.store, Array::of1(&file)))
+        Ok(report_promise(self.state, Array::of1(&file)))
     }
 
     /// Whether parsing runs in a Web Worker.
     pub fn in_worker(&self) -> bool {
-        self.store.client.with_value(|c| c.in_worker())
+        self.state.client.with_value(|c| c.in_worker())
     }
 
     /// Files and traces open now (the summary the trace list shows).
     pub fn summary(&self) -> JsValue {
-        let s = self.store.summary.get_untracked();
+        let s = self.state.summary.get_untracked();
         js_sys::JSON::parse(&crate::protocol::to_wire(&s).unwrap_or_default())
             .unwrap_or(JsValue::NULL)
     }
 
     /// Removes the viewer and stops its worker.
     pub fn unmount(mut self) {
-        self.store.client.with_value(|c| c.close());
+        self.state.client.with_value(|c| c.close());
         self.handle.take();
         self.owner.cleanup();
     }

@@ -2,7 +2,9 @@
 //!
 //! The engine runs in a module Web Worker when a worker URL is given and the browser can start
 //! it; otherwise on this thread (component tests, or hosts that forbid workers). Both paths go
-//! through the same JSON messages. Cancelling terminates the worker, starts a fresh one and
+//! through the same messages ([`ToWorker`] and [`FromWorker`], as wire text). The UI asks with the
+//! typed methods ([`Client::rows`], [`Client::set_view`], …): each sends one [`Request`] and
+//! returns what its [`Response`] carries, or a [`Failure`]. Cancelling terminates the worker, starts a fresh one and
 //! reopens the files that were open before, so a cancelled load leaves the earlier state.
 //!
 //! When the worker dies (its WebAssembly ran out of memory and trapped, or it failed otherwise),
@@ -12,10 +14,16 @@
 //! start (its module failed to load): it is not restarted, and the engine goes on on this thread.
 
 use super::io::{OUT_OF_MEMORY_ADVICE, describe, megabytes, serve};
+use super::post::Posted;
 use crate::engine::Engine;
-use crate::protocol::{Progress, Request, Response, from_wire, to_wire};
+use crate::protocol::{
+    CANCELLED, FromWorker, LoadReport, Progress, Request, Response, RowWindow, SpanDetail, Stage,
+    ToWorker, TraceDetail, ViewInfo, from_wire, to_wire,
+};
 use js_sys::Uint8Array;
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -26,14 +34,58 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 type ProgressFn = Rc<dyn Fn(Progress)>;
 type OnMessage = Closure<dyn FnMut(MessageEvent)>;
 type OnError = Closure<dyn FnMut(JsValue)>;
+/// An answer: the response, and the bytes of an export's file.
+type Answer = (Response, Option<Uint8Array>);
 
 /// A request awaiting its answer, and what it was doing (for a message if the worker dies).
 struct Pending {
+    /// Resolves the promise the request awaits, once `answer` holds its answer.
     resolve: Function,
+    answer: Rc<RefCell<Option<Answer>>>,
     /// The inputs of an `Open`: name and size in bytes.
     files: Vec<(String, f64)>,
     /// What any other request was doing ("writing the redacted file").
     doing: &'static str,
+}
+
+impl Pending {
+    /// Answers the request waiting here.
+    fn answer(self, resp: Response, bytes: Option<Uint8Array>) {
+        *self.answer.borrow_mut() = Some((resp, bytes));
+        let _ = self.resolve.call0(&JsValue::NULL);
+    }
+}
+
+/// Encodes and decodes a message as the worker path does.
+fn through_wire<T: Serialize + DeserializeOwned>(msg: &T) -> Result<T, String> {
+    from_wire(&to_wire(msg)?)
+}
+
+/// Why a typed question got no answer of its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The engine could not answer ([`Response::Error`]); its message is [`CANCELLED`] when the
+    /// request was pending as a load was cancelled.
+    Error(String),
+    /// The engine stopped while answering and was restarted empty ([`Response::Crashed`]).
+    Crashed(String),
+    /// It answered with another kind of response.
+    Unexpected,
+}
+
+impl Failure {
+    fn of(resp: Response) -> Failure {
+        match resp {
+            Response::Error { message } => Failure::Error(message),
+            Response::Crashed { message } => Failure::Crashed(message),
+            _ => Failure::Unexpected,
+        }
+    }
+
+    /// Whether the request was pending when its load was cancelled.
+    pub fn cancelled(&self) -> bool {
+        matches!(self, Failure::Error(m) if m == CANCELLED)
+    }
 }
 
 /// A handle on the engine.
@@ -57,7 +109,7 @@ struct Inner {
     on_error: RefCell<Option<OnError>>,
     pending: RefCell<HashMap<u32, Pending>>,
     /// The file the worker said it was working on, and the stage.
-    current: RefCell<Option<(String, String)>>,
+    current: RefCell<Option<(String, Stage)>>,
     /// The worker's last panic message (it traps right after).
     panic: RefCell<Option<String>>,
     next_id: Cell<u32>,
@@ -127,32 +179,34 @@ impl Client {
                 return;
             }
             inner.started.set(true);
-            let data = ev.data();
-            if let Some(p) = Reflect::get(&data, &"progress".into())
-                .ok()
-                .and_then(|v| v.as_string())
-            {
-                if let Ok(p) = from_wire::<Progress>(&p) {
-                    *inner.current.borrow_mut() = Some((p.file.clone(), p.stage.clone()));
+            let posted = Posted::from_js(&ev.data());
+            match FromWorker::from_wire_text(&posted.text) {
+                Ok(FromWorker::Progress(p)) => {
+                    *inner.current.borrow_mut() = Some((p.file.clone(), p.stage));
                     (inner.progress)(p);
                 }
-                return;
-            }
-            if let Some(p) = Reflect::get(&data, &"panic".into())
-                .ok()
-                .and_then(|v| v.as_string())
-            {
-                *inner.panic.borrow_mut() = Some(p);
-                return;
-            }
-            let id = Reflect::get(&data, &"id".into())
-                .ok()
-                .and_then(|v| v.as_f64())
-                .map(|v| v as u32);
-            let pending = id.and_then(|id| inner.pending.borrow_mut().remove(&id));
-            if let Some(p) = pending {
-                inner.current.borrow_mut().take();
-                let _ = p.resolve.call1(&JsValue::NULL, &data);
+                Ok(FromWorker::Panic { message }) => *inner.panic.borrow_mut() = Some(message),
+                Ok(FromWorker::Answer { id, resp }) => {
+                    let pending = inner.pending.borrow_mut().remove(&id);
+                    if let Some(p) = pending {
+                        inner.current.borrow_mut().take();
+                        p.answer(resp, posted.bytes);
+                    }
+                }
+                Err((id, e)) => {
+                    let pending = id.and_then(|id| inner.pending.borrow_mut().remove(&id));
+                    match pending {
+                        Some(p) => {
+                            inner.current.borrow_mut().take();
+                            let message = format!("the engine's answer could not be read: {e}");
+                            p.answer(Response::Error { message }, None);
+                        }
+                        None => web_sys::console::warn_1(
+                            &format!("Loupe: a message of the worker could not be read: {e}")
+                                .into(),
+                        ),
+                    }
+                }
             }
         });
         let weak = Rc::downgrade(&self.inner);
@@ -200,10 +254,7 @@ impl Client {
         web_sys::console::warn_1(&format!("Loupe: the engine stopped: {detail}").into());
         for p in pending {
             let message = crash_message(oom, &p, current.as_ref(), &detail);
-            let text = Response::Crashed { message }.to_wire_text();
-            let answer = Object::new();
-            let _ = Reflect::set(&answer, &"res".into(), &text.into());
-            let _ = p.resolve.call1(&JsValue::NULL, &answer);
+            p.answer(Response::Crashed { message }, None);
         }
         if started {
             self.spawn();
@@ -216,93 +267,186 @@ impl Client {
 
     /// Asks the engine one question.
     pub async fn call(&self, req: &Request) -> Response {
-        self.send(req, None).await.0
+        self.send(req.clone(), None).await.0
     }
 
     /// Asks the engine for a file: the answer, and the file's bytes when it sent them.
     pub async fn call_bytes(&self, req: &Request) -> (Response, Option<Uint8Array>) {
-        self.send(req, None).await
+        self.send(req.clone(), None).await
     }
 
     /// Opens `File`s or `Blob`s (merged into what is open).
     pub async fn open(&self, inputs: Array) -> Response {
-        self.send(&Request::Open, Some(inputs)).await.0
+        self.send(Request::Open, Some(inputs)).await.0
     }
 
-    async fn send(&self, req: &Request, inputs: Option<Array>) -> (Response, Option<Uint8Array>) {
-        let text = match to_wire(req) {
+    async fn send(&self, req: Request, inputs: Option<Array>) -> Answer {
+        let worker = self.inner.worker.borrow().clone();
+        let Some(worker) = worker else {
+            // On this thread: the same messages, through the same encoding.
+            let req = match through_wire(&req) {
+                Ok(r) => r,
+                Err(message) => return (Response::Error { message }, None),
+            };
+            let progress = self.inner.progress.clone();
+            let (resp, bytes) = serve(&self.inner.engine, req, inputs, &*progress).await;
+            let resp = through_wire(&resp).unwrap_or_else(|e| Response::Error {
+                message: format!("the engine's answer could not be read: {e}"),
+            });
+            return (resp, bytes.map(|b| Uint8Array::from(&b[..])));
+        };
+        let id = self.inner.next_id.get();
+        self.inner.next_id.set(id.wrapping_add(1));
+        let files: Vec<(String, f64)> = inputs
+            .as_ref()
+            .map(|a| {
+                a.iter()
+                    .enumerate()
+                    .map(|(n, v)| {
+                        let size = v.dyn_ref::<web_sys::Blob>().map_or(0.0, |b| b.size());
+                        (super::io::input_name(&v, n), size)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let doing = match req {
+            Request::Open => "reading",
+            Request::RedactPlan { .. } => "finding what to redact",
+            Request::RedactExport { .. } => "writing the redacted file",
+            _ => "answering the viewer",
+        };
+        let text = match to_wire(&ToWorker { id, req }) {
             Ok(t) => t,
             Err(message) => return (Response::Error { message }, None),
         };
-        let worker = self.inner.worker.borrow().clone();
-        let (answer, bytes) = match worker {
-            None => {
-                let progress = self.inner.progress.clone();
-                let (text, bytes) = serve(&self.inner.engine, &text, inputs, &*progress).await;
-                (text, bytes.map(|b| Uint8Array::from(&b[..])))
-            }
-            Some(worker) => {
-                let id = self.inner.next_id.get();
-                self.inner.next_id.set(id.wrapping_add(1));
-                let inner = self.inner.clone();
-                let files: Vec<(String, f64)> = inputs
-                    .as_ref()
-                    .map(|a| {
-                        a.iter()
-                            .enumerate()
-                            .map(|(n, v)| {
-                                let size = v.dyn_ref::<web_sys::Blob>().map_or(0.0, |b| b.size());
-                                (super::io::input_name(&v, n), size)
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let doing = match req {
-                    Request::Open => "reading",
-                    Request::RedactPlan { .. } => "finding what to redact",
-                    Request::RedactExport { .. } => "writing the redacted file",
-                    _ => "answering the viewer",
-                };
-                let promise = Promise::new(&mut |resolve, _reject| {
-                    inner.pending.borrow_mut().insert(
-                        id,
-                        Pending {
-                            resolve,
-                            files: files.clone(),
-                            doing,
-                        },
-                    );
-                });
-                let msg = Object::new();
-                let _ = Reflect::set(&msg, &"id".into(), &id.into());
-                let _ = Reflect::set(&msg, &"req".into(), &text.into());
-                if let Some(inputs) = &inputs {
-                    let _ = Reflect::set(&msg, &"inputs".into(), inputs);
-                }
-                if let Err(e) = worker.post_message(&msg) {
-                    self.inner.pending.borrow_mut().remove(&id);
-                    let message = describe(&e);
-                    return (Response::Error { message }, None);
-                }
-                match JsFuture::from(promise).await {
-                    Ok(data) => {
-                        let res = Reflect::get(&data, &"res".into())
-                            .ok()
-                            .and_then(|v| v.as_string())
-                            .unwrap_or_default();
-                        let bytes = Reflect::get(&data, &"bytes".into())
-                            .ok()
-                            .and_then(|v| v.dyn_into::<Uint8Array>().ok());
-                        (res, bytes)
-                    }
-                    Err(e) => (describe(&e), None),
-                }
-            }
-        };
-        let resp = from_wire(&answer).unwrap_or_else(|e| Response::Error {
-            message: format!("the engine's answer could not be read: {e}"),
+        let answer = Rc::new(RefCell::new(None));
+        let promise = Promise::new(&mut |resolve, _reject| {
+            self.inner.pending.borrow_mut().insert(
+                id,
+                Pending {
+                    resolve,
+                    answer: answer.clone(),
+                    files: files.clone(),
+                    doing,
+                },
+            );
         });
-        (resp, bytes)
+        let (msg, _) = Posted {
+            text,
+            inputs,
+            bytes: None,
+        }
+        .to_js();
+        if let Err(e) = worker.post_message(&msg) {
+            self.inner.pending.borrow_mut().remove(&id);
+            let message = describe(&e);
+            return (Response::Error { message }, None);
+        }
+        if let Err(e) = JsFuture::from(promise).await {
+            return (
+                Response::Error {
+                    message: describe(&e),
+                },
+                None,
+            );
+        }
+        answer.borrow_mut().take().unwrap_or_else(|| {
+            let message = "the engine's answer was lost".to_owned();
+            (Response::Error { message }, None)
+        })
+    }
+
+    /// Opens `File`s or `Blob`s (merged into what is open): what each did, and what is open.
+    pub async fn load(&self, inputs: Array) -> Result<LoadReport, Failure> {
+        match self.open(inputs).await {
+            Response::Loaded(r) => Ok(r),
+            other => Err(Failure::of(other)),
+        }
+    }
+
+    /// Where a trace (and a span in it) with these ids is: trace and span index.
+    pub async fn locate(
+        &self,
+        trace_id: String,
+        span_id: Option<String>,
+    ) -> Result<(Option<u32>, Option<u32>), Failure> {
+        match self.call(&Request::Locate { trace_id, span_id }).await {
+            Response::Located { trace, span } => Ok((trace, span)),
+            other => Err(Failure::of(other)),
+        }
+    }
+
+    /// Shows a trace with these settings (see [`Request::SetView`]).
+    pub async fn set_view(
+        &self,
+        trace: u32,
+        critical_only: bool,
+        query: String,
+        hide: bool,
+    ) -> Result<ViewInfo, Failure> {
+        self.view(Request::SetView {
+            trace,
+            critical_only,
+            query,
+            hide,
+        })
+        .await
+    }
+
+    /// Collapses or expands a span of the current view.
+    pub async fn toggle(&self, span: u32) -> Result<ViewInfo, Failure> {
+        self.view(Request::Toggle { span }).await
+    }
+
+    /// Expands everything (`None`) or collapses every span at `depth` and below.
+    pub async fn collapse_to(&self, depth: Option<u32>) -> Result<ViewInfo, Failure> {
+        self.view(Request::CollapseTo { depth }).await
+    }
+
+    /// Expands a span's ancestors; the view says on which row it is.
+    pub async fn reveal(&self, span: u32) -> Result<ViewInfo, Failure> {
+        self.view(Request::Reveal { span }).await
+    }
+
+    /// Narrows the view to a span's subtree (`None`: the whole trace).
+    pub async fn zoom(&self, span: Option<u32>) -> Result<ViewInfo, Failure> {
+        self.view(Request::Zoom { span }).await
+    }
+
+    /// The next (or previous) match after row `from`; the view says which span, on which row.
+    pub async fn next_match(&self, from: i64, back: bool) -> Result<ViewInfo, Failure> {
+        self.view(Request::NextMatch { from, back }).await
+    }
+
+    async fn view(&self, req: Request) -> Result<ViewInfo, Failure> {
+        match self.call(&req).await {
+            Response::View(v) => Ok(v),
+            other => Err(Failure::of(other)),
+        }
+    }
+
+    /// A window of the current view's rows.
+    pub async fn rows(&self, start: u32, count: u32) -> Result<RowWindow, Failure> {
+        match self.call(&Request::Rows { start, count }).await {
+            Response::Rows(w) => Ok(w),
+            other => Err(Failure::of(other)),
+        }
+    }
+
+    /// One span's details.
+    pub async fn span(&self, span: u32) -> Result<SpanDetail, Failure> {
+        match self.call(&Request::Span { span }).await {
+            Response::Span(d) => Ok(*d),
+            other => Err(Failure::of(other)),
+        }
+    }
+
+    /// One trace's panels.
+    pub async fn trace(&self, trace: u32) -> Result<TraceDetail, Failure> {
+        match self.call(&Request::Trace { trace }).await {
+            Response::Trace(d) => Ok(*d),
+            other => Err(Failure::of(other)),
+        }
     }
 
     /// Stops whatever the worker is doing by terminating it, and starts a fresh one. Pending
@@ -313,14 +457,8 @@ impl Client {
             had_worker,
             ..
         } = self.stop_worker();
-        let cancelled = Object::new();
-        let _ = Reflect::set(
-            &cancelled,
-            &"res".into(),
-            &Response::cancelled().to_wire_text().into(),
-        );
         for p in pending {
-            let _ = p.resolve.call1(&JsValue::NULL, &cancelled);
+            p.answer(Response::cancelled(), None);
         }
         if had_worker {
             self.spawn();
@@ -366,7 +504,7 @@ impl Client {
 /// What a stopped worker left behind.
 struct Stopped {
     pending: Vec<Pending>,
-    current: Option<(String, String)>,
+    current: Option<(String, Stage)>,
     panic: Option<String>,
     had_worker: bool,
 }
@@ -375,23 +513,20 @@ struct Stopped {
 fn crash_message(
     oom: bool,
     p: &Pending,
-    current: Option<&(String, String)>,
+    current: Option<&(String, Stage)>,
     detail: &str,
 ) -> String {
     let file = |(name, size): &(String, f64)| format!("{name} ({})", megabytes(*size));
     let doing = if p.files.is_empty() {
         p.doing.to_owned()
     } else {
-        let at = current.and_then(|(name, stage)| {
-            let f = p.files.iter().find(|f| &f.0 == name)?;
-            Some((f, stage.as_str()))
-        });
+        let at = current.and_then(|(name, _)| p.files.iter().find(|f| &f.0 == name));
         match at {
-            Some((f, _)) => format!("reading {}", file(f)),
+            Some(f) => format!("reading {}", file(f)),
             None => {
                 let names: Vec<String> = p.files.iter().map(file).collect();
                 let verb = match current {
-                    Some((_, stage)) if stage == "analysing" => "analysing",
+                    Some((_, Stage::Analysing)) => "analysing",
                     _ => "reading",
                 };
                 format!("{verb} {}", names.join(", "))

@@ -1,7 +1,7 @@
 //! Reading inputs and serving one request: shared by the worker and the same-thread fallback.
 
 use crate::engine::Engine;
-use crate::protocol::{FileOutcome, LoadReport, Progress, Request, Response, from_wire};
+use crate::protocol::{FileOutcome, LoadReport, Progress, Request, Response, Stage};
 use js_sys::{Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
@@ -105,33 +105,20 @@ pub fn describe(e: &JsValue) -> String {
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Answers one request (JSON text) with its response (JSON text) and, for an export, the file's
-/// bytes. `inputs` are the `File`s or `Blob`s of an `Open`. The engine is borrowed only in
+/// Answers one request with its response and, for an export, the file's bytes. `inputs` are
+/// the `File`s or `Blob`s of an `Open`, the one request the engine cannot answer itself (it
+/// reads files); every other goes to [`Engine::answer`]. The engine is borrowed only in
 /// synchronous stretches.
 pub async fn serve(
     engine: &RefCell<Engine>,
-    req: &str,
+    req: Request,
     inputs: Option<Array>,
     progress: &dyn Fn(Progress),
-) -> (String, Option<Vec<u8>>) {
-    let mut bytes = None;
-    let resp = match from_wire::<Request>(req) {
-        Err(e) => Response::Error {
-            message: format!("bad request: {e}"),
-        },
-        Ok(Request::Open) => Response::Loaded(open(engine, inputs, progress).await),
-        Ok(Request::RedactExport { settings, format }) => {
-            match engine.borrow().export_redacted(&settings, &format) {
-                Ok((b, file)) => {
-                    bytes = Some(b);
-                    Response::Redacted(file)
-                }
-                Err(message) => Response::Error { message },
-            }
-        }
-        Ok(r) => engine.borrow_mut().handle(r),
-    };
-    (resp.to_wire_text(), bytes)
+) -> (Response, Option<Vec<u8>>) {
+    match req {
+        Request::Open => (Response::Loaded(open(engine, inputs, progress).await), None),
+        req => engine.borrow_mut().answer(req),
+    }
 }
 
 async fn open(
@@ -156,7 +143,7 @@ async fn open(
                 file: name.clone(),
                 index: n as u32,
                 count,
-                stage: "reading".into(),
+                stage: Stage::Reading,
                 done,
                 total,
             });
@@ -173,7 +160,7 @@ async fn open(
                     file: name.clone(),
                     index: n as u32,
                     count,
-                    stage: "parsing".into(),
+                    stage: Stage::Parsing,
                     done: bytes.len() as u64,
                     total: bytes.len() as u64,
                 });
@@ -187,7 +174,7 @@ async fn open(
         file: String::new(),
         index: count,
         count,
-        stage: "analysing".into(),
+        stage: Stage::Analysing,
         done: 0,
         total: 0,
     });

@@ -4,5 +4,6 @@
 pub mod api;
 pub mod client;
 pub mod io;
+pub mod post;
 pub mod ui;
 pub mod worker;

@@ -1,9 +1,10 @@
 //! The worker's message loop: requests are served one at a time, in the order they came.
 
 use super::io::serve;
+use super::post::Posted;
 use crate::engine::Engine;
-use crate::protocol::{Progress, to_wire};
-use js_sys::{Array, Object, Reflect};
+use crate::protocol::{FromWorker, Progress, Response, ToWorker};
+use js_sys::{Array, Uint8Array};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -25,8 +26,8 @@ pub fn worker_main(queued: &Array) {
     // A panic ends the module (it traps next): tell the page why before that, so it can say so.
     let page = scope.clone();
     std::panic::set_hook(Box::new(move |info| {
-        let msg = Object::new();
-        let _ = Reflect::set(&msg, &"panic".into(), &info.to_string().into());
+        let message = info.to_string();
+        let (msg, _) = Posted::text(FromWorker::Panic { message }.to_wire_text()).to_js();
         let _ = page.post_message(&msg);
         console_error_panic_hook::hook(info);
     }));
@@ -60,42 +61,36 @@ async fn pump(state: Rc<State>) {
     loop {
         let next = state.queue.borrow_mut().pop_front();
         let Some(data) = next else { break };
-        let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
-        let req = Reflect::get(&data, &"req".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
-        let inputs = Reflect::get(&data, &"inputs".into())
-            .ok()
-            .and_then(|v| v.dyn_into::<Array>().ok());
+        let posted = Posted::from_js(&data);
         let scope = state.scope.clone();
         let progress = move |p: Progress| {
-            let msg = Object::new();
-            let _ = Reflect::set(
-                &msg,
-                &"progress".into(),
-                &to_wire(&p).unwrap_or_default().into(),
-            );
+            let (msg, _) = Posted::text(FromWorker::Progress(p).to_wire_text()).to_js();
             let _ = scope.post_message(&msg);
         };
-        let (res, bytes) = serve(&state.engine, &req, inputs, &progress).await;
-        let msg = Object::new();
-        let _ = Reflect::set(&msg, &"id".into(), &id);
-        let _ = Reflect::set(&msg, &"res".into(), &res.into());
-        match bytes {
-            Some(b) => {
-                // The file's bytes go beside the answer, transferred rather than copied.
-                let arr = js_sys::Uint8Array::from(&b[..]);
-                drop(b);
-                let _ = Reflect::set(&msg, &"bytes".into(), &arr);
-                let _ = state
-                    .scope
-                    .post_message_with_transfer(&msg, &Array::of1(&arr.buffer()));
+        let (id, resp, bytes) = match ToWorker::from_wire_text(&posted.text) {
+            Ok(ToWorker { id, req }) => {
+                let (resp, bytes) = serve(&state.engine, req, posted.inputs, &progress).await;
+                (Some(id), resp, bytes)
             }
-            None => {
-                let _ = state.scope.post_message(&msg);
+            Err((id, e)) => {
+                let message = format!("bad request: {e}");
+                (id, Response::Error { message }, None)
             }
-        }
+        };
+        // Without an id nothing waits for the answer.
+        let Some(id) = id else { continue };
+        let answer = Posted {
+            text: FromWorker::Answer { id, resp }.to_wire_text(),
+            inputs: None,
+            // The file's bytes go beside the answer, transferred rather than copied.
+            bytes: bytes.map(|b| Uint8Array::from(&b[..])),
+        };
+        let (msg, transfer) = answer.to_js();
+        let _ = if transfer.length() > 0 {
+            state.scope.post_message_with_transfer(&msg, &transfer)
+        } else {
+            state.scope.post_message(&msg)
+        };
     }
     state.busy.set(false);
 }

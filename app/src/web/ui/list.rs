@@ -1,7 +1,9 @@
 //! The trace list: one row per trace, sortable by every column; traces of one conversation or
 //! session are grouped under a header with their totals, which folds them away.
 
-use super::{SortKey, fmt, run, use_store};
+use super::actions::run;
+use super::fmt;
+use super::state::{SortKey, use_viewer};
 use crate::protocol::TraceEntry;
 use leptos::prelude::*;
 
@@ -28,7 +30,7 @@ fn sorted(mut traces: Vec<TraceEntry>, key: SortKey, desc: bool) -> Vec<TraceEnt
 
 #[component]
 fn Th(key: SortKey, label: &'static str, #[prop(optional)] num: bool) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let arrow = move || {
         let (k, desc) = st.sort.get();
         if k == key {
@@ -131,7 +133,7 @@ fn findings_cell(n: u32, sev: &str) -> AnyView {
 
 #[component]
 fn TraceRow(t: TraceEntry, #[prop(optional)] member: bool) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let ix = t.ix;
     let (status, status_class) = status_text(t.errors);
     let sev = t.worst.clone().unwrap_or_default();
@@ -170,7 +172,7 @@ fn TraceRow(t: TraceEntry, #[prop(optional)] member: bool) -> impl IntoView {
 /// A conversation's header row (its totals; folds its traces) and its traces.
 #[component]
 fn GroupRows(id: String, traces: Vec<TraceEntry>) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let key = id.clone();
     let label = id.clone();
     let folded = {
@@ -254,7 +256,7 @@ fn GroupRows(id: String, traces: Vec<TraceEntry>) -> impl IntoView {
 /// Every open trace.
 #[component]
 pub fn TraceList() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     // Rows (traces, or conversations with their traces) rendered: a page at a time, so a set of
     // thousands of traces keeps the table a few hundred rows; the search box narrows the rest.
     let shown = RwSignal::new(LIST_PAGE);

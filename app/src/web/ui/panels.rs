@@ -1,7 +1,9 @@
 //! The side panel: the selected span (attributes by group, events, links, the model call's
 //! transcript), the trace's findings, time and cost, and the instrumentation audit.
 
-use super::{Tab, fmt, run, use_store};
+use super::actions::run;
+use super::fmt;
+use super::state::{Tab, use_viewer as use_store};
 use crate::protocol::*;
 use leptos::prelude::*;
 

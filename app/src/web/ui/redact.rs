@@ -7,7 +7,8 @@
 //!
 //! Trace text is only ever set as text nodes.
 
-use super::{Store, run, use_store};
+use super::actions::run;
+use super::state::{ViewerState as Store, use_viewer as use_store};
 use crate::protocol::{
     CustomRule, RedactGroup, RedactItem, RedactPreview, RedactSettings, RedactedFile, Request,
     Response,

@@ -1,6 +1,7 @@
 //! The top bar, the start page (drop, pick, paste, sample) and the paste dialog.
 
-use super::{Store, run, use_store};
+use super::actions::run;
+use super::state::{ViewerState, use_viewer};
 use js_sys::Array;
 use leptos::html;
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ pub fn file_list(files: &FileList) -> Array {
 }
 
 /// Ctrl+V outside a text field opens the clipboard's text as a trace.
-pub fn on_paste(st: Store, ev: &web_sys::ClipboardEvent) {
+pub fn on_paste(st: ViewerState, ev: &web_sys::ClipboardEvent) {
     if let Some(t) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -39,7 +40,7 @@ pub fn on_paste(st: Store, ev: &web_sys::ClipboardEvent) {
 
 #[component]
 fn OpenButton(#[prop(optional)] primary: bool) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let input = NodeRef::<html::Input>::new();
     view! {
         <label class="btn file-btn" class:primary=primary>
@@ -69,7 +70,7 @@ fn OpenButton(#[prop(optional)] primary: bool) -> impl IntoView {
 /// The bar at the top of every page.
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     // Keyed by position too: two files may have the same name (e.g. two pastes).
     let file_items = move || {
         st.summary
@@ -143,7 +144,7 @@ pub fn TopBar() -> impl IntoView {
 /// What a first visit shows.
 #[component]
 pub fn StartPage() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let has_samples = st.settings.with_value(|s| !s.samples.is_empty());
     view! {
         <main class="start">
@@ -190,7 +191,7 @@ pub fn StartPage() -> impl IntoView {
 /// A dialog to paste JSON text.
 #[component]
 pub fn PasteDialog() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let area = NodeRef::<html::Textarea>::new();
     let submit = move || {
         if let Some(a) = area.get() {

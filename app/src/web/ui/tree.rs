@@ -1,268 +1,20 @@
 //! The trace page: the span tree and its waterfall side by side in one virtual list (only the rows
-//! in view are in the DOM), the filter bar, and keyboard navigation.
+//! in view are in the DOM), under the filter bar (`filter.rs`).
 
-use super::{ROW_H, Store, Tab, fmt, panels, run, use_store};
+use super::actions::run;
+use super::export::export_trace;
+use super::filter::FilterBar;
+use super::state::{ROW_H, use_viewer};
+use super::{fmt, panels};
 use crate::protocol::Row;
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Keyboard shortcuts on the whole page.
-pub fn on_key(st: Store, ev: &web_sys::KeyboardEvent) {
-    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-        return;
-    }
-    let key = ev.key();
-    let target = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-    let in_field = target
-        .as_ref()
-        .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-    // Keys belong to Loupe only when focus is inside it or nowhere in particular.
-    let inside = match (&target, st.root.with_value(Clone::clone)) {
-        (Some(t), Some(root)) => {
-            root.contains(Some(t)) || t.tag_name() == "BODY" || t.tag_name() == "HTML"
-        }
-        _ => true,
-    };
-    if !inside {
-        return;
-    }
-    if key == "Escape" {
-        if st.help.get_untracked() {
-            st.help.set(false);
-        } else if st.paste.get_untracked() {
-            st.paste.set(false);
-        } else if in_field {
-            if let Some(t) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = t.blur();
-            }
-        } else if st.selected.get_untracked().is_some() {
-            st.selected.set(None);
-            st.detail.set(None);
-            st.tab.set(Tab::Findings);
-        } else if st.trace.get_untracked().is_some() && st.view.with_untracked(|v| v.zoom.is_some())
-        {
-            run(st.zoom(None));
-        } else if st.trace.get_untracked().is_some() {
-            st.close_trace();
-        }
-        return;
-    }
-    if in_field {
-        if key == "Enter" && st.trace.get_untracked().is_some() {
-            run(st.next_match(ev.shift_key()));
-        }
-        return;
-    }
-    if key == "?" {
-        st.help.update(|h| *h = !*h);
-        ev.prevent_default();
-        return;
-    }
-    if st.trace.get_untracked().is_none() {
-        let handled = match key.as_str() {
-            "j" | "ArrowDown" => move_list_focus(st, 1),
-            "k" | "ArrowUp" => move_list_focus(st, -1),
-            "/" => web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|doc| root_query(st, &doc, "[data-testid=list-filter]"))
-                .is_some_and(|el| el.focus().is_ok()),
-            _ => false,
-        };
-        if handled {
-            ev.prevent_default();
-        }
-        return;
-    }
-    let row = st.selected_row.get_untracked();
-    let handled = match key.as_str() {
-        "/" => {
-            if let Some(doc) = web_sys::window().and_then(|w| w.document())
-                && let Some(el) = root_query(st, &doc, "[data-testid=filter]")
-            {
-                let _ = el.focus();
-            }
-            true
-        }
-        "j" | "ArrowDown" => {
-            run(st.select_row(row.map_or(0, |r| r + 1)));
-            true
-        }
-        "k" | "ArrowUp" => {
-            run(st.select_row(row.map_or(0, |r| r.saturating_sub(1))));
-            true
-        }
-        "Enter" | "ArrowLeft" | "ArrowRight" | " " => {
-            if let Some(span) = st.selected.get_untracked() {
-                let collapsed = st.window.with_untracked(|w| {
-                    w.rows
-                        .iter()
-                        .find(|r| r.span == span)
-                        .map(|r| (r.collapsed, r.descendants > 0))
-                });
-                if let Some((collapsed, has_kids)) = collapsed {
-                    let want = match key.as_str() {
-                        "ArrowLeft" => !collapsed && has_kids,
-                        "ArrowRight" => collapsed,
-                        _ => has_kids,
-                    };
-                    if want {
-                        run(st.toggle(span));
-                    }
-                }
-            }
-            true
-        }
-        "n" => {
-            run(st.next_match(false));
-            true
-        }
-        "N" => {
-            run(st.next_match(true));
-            true
-        }
-        "c" => {
-            st.critical_only.update(|c| *c = !*c);
-            run(st.refresh_view());
-            true
-        }
-        "z" => {
-            let zoom = st.view.with_untracked(|v| v.zoom);
-            match st.selected.get_untracked() {
-                Some(s) if zoom != Some(s) => run(st.zoom(Some(s))),
-                _ if zoom.is_some() => run(st.zoom(None)),
-                _ => {}
-            }
-            true
-        }
-        "f" => {
-            if let Some(s) = st
-                .trace_detail
-                .with_untracked(|d| d.as_ref().and_then(|d| d.first_suspect))
-            {
-                run(st.reveal(s));
-            }
-            true
-        }
-        _ => false,
-    };
-    if handled {
-        ev.prevent_default();
-    }
-}
-
-/// Moves the focus to the next (`by` 1) or previous (-1) row of the trace list.
-fn move_list_focus(st: Store, by: i32) -> bool {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return false;
-    };
-    let rows = match st.root.with_value(Clone::clone) {
-        Some(root) => root.query_selector_all(".trace-row"),
-        None => doc.query_selector_all(".trace-row"),
-    };
-    let Ok(rows) = rows else { return false };
-    let n = rows.length();
-    if n == 0 {
-        return false;
-    }
-    let active = doc.active_element();
-    let at = (0..n).find(|&i| {
-        rows.get(i)
-            .is_some_and(|r| active.as_ref().is_some_and(|a| r.is_same_node(Some(a))))
-    });
-    let next = match at {
-        Some(i) => (i as i64 + i64::from(by)).clamp(0, i64::from(n) - 1) as u32,
-        None => 0,
-    };
-    rows.get(next)
-        .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
-        .is_some_and(|r| r.focus().is_ok())
-}
-
-fn root_query(st: Store, doc: &web_sys::Document, sel: &str) -> Option<web_sys::HtmlElement> {
-    let found = match st.root.with_value(Clone::clone) {
-        Some(root) => root.query_selector(sel).ok().flatten(),
-        None => doc.query_selector(sel).ok().flatten(),
-    };
-    found.and_then(|e| e.dyn_into().ok())
-}
-
-/// Saves the shown trace's `loupe.analysis/1` report (as the core wrote it) as a file.
-fn export_trace(st: Store) {
-    let Some(d) = st.trace_detail.get_untracked() else {
-        return;
-    };
-    let doc = serde_json::json!({ "schema": "loupe.analysis/1", "traces": [d.report] });
-    let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    let name = format!("{}.analysis.json", d.entry.trace_id);
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
-    if let Err(e) = super::redact::download(&name, &parts, "application/json") {
-        st.notify(
-            "error",
-            format!("the export failed: {}", super::super::io::describe(&e)),
-        );
-    }
-}
-
-/// The keyboard help.
-#[component]
-pub fn Help() -> impl IntoView {
-    let st = use_store();
-    let keys = [
-        ("j / ↓", "next span (in the list: next trace)"),
-        ("k / ↑", "previous span (in the list: previous trace)"),
-        ("Enter / Space", "collapse or expand"),
-        ("← / →", "collapse / expand"),
-        ("/", "filter"),
-        ("n / N", "next / previous match"),
-        ("c", "critical path only"),
-        (
-            "z",
-            "zoom to the selected span's subtree (again: whole trace)",
-        ),
-        ("f", "jump to the first suspect"),
-        (
-            "Esc",
-            "close, clear the selection, leave the zoom, back to the list",
-        ),
-        ("?", "this help"),
-    ];
-    view! {
-        <Show when=move || st.help.get()>
-            <div class="modal-backdrop" on:click=move |_| st.help.set(false)>
-                <div class="modal" role="dialog" aria-label="Keyboard shortcuts">
-                    <h2>"Keyboard"</h2>
-                    <table class="kv">
-                        {keys
-                            .iter()
-                            .map(|(k, what)| view! {
-                                <tr>
-                                    <th><kbd>{*k}</kbd></th>
-                                    <td>{*what}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </table>
-                    <h2>"Filter"</h2>
-                    <p class="small">
-                        "Terms must all hold; -term negates. "
-                        <code>"word"</code>", "<code>"key=value"</code>", "<code>"key~regex"</code>", "
-                        <code>"key=*"</code>", "<code>"status:error"</code>", "<code>"kind:tool"</code>" (model, agent, chat, server…), "
-                        <code>"finding:loop"</code>" (or any), "<code>"service:name"</code>", "
-                        <code>">500ms"</code>", "<code>"<2s"</code>", "<code>"critical"</code>"."
-                    </p>
-                </div>
-            </div>
-        </Show>
-    }
-}
-
 /// One trace: header, filter bar, tree and waterfall, side panel.
 #[component]
 pub fn TraceView() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let entry = move || {
         let t = st.trace.get()?;
         st.summary.with(|s| s.traces.get(t as usize).cloned())
@@ -344,7 +96,7 @@ pub fn TraceView() -> impl IntoView {
 /// Where the zoomed view is: the way from the trace's top to the zoomed span, each a step back.
 #[component]
 fn ZoomCrumbs() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     move || {
         let path = st.view.with(|v| v.zoom_path.clone());
         let (last, above) = path.split_last()?;
@@ -368,98 +120,6 @@ fn ZoomCrumbs() -> impl IntoView {
                 <span class="crumb current" aria-current="location">{last}</span>
             </nav>
         })
-    }
-}
-
-#[component]
-fn FilterBar() -> impl IntoView {
-    let st = use_store();
-    let timer = StoredValue::new_local(None::<i32>);
-    let on_input = move |ev: web_sys::Event| {
-        st.query.set(event_target_value(&ev));
-        // Debounced: refilter 150 ms after the last key.
-        let Some(w) = web_sys::window() else { return };
-        if let Some(t) = timer.get_value() {
-            w.clear_timeout_with_handle(t);
-        }
-        let cb = wasm_bindgen::closure::Closure::once_into_js(move || run(st.refresh_view()));
-        timer.set_value(
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 150)
-                .ok(),
-        );
-    };
-    let status = move || {
-        let v = st.view.get();
-        if let Some(e) = v.query_error {
-            return (true, e);
-        }
-        if st.query.with(|q| q.trim().is_empty()) {
-            return (false, String::new());
-        }
-        if st.query.get() != st.applied_query.get() {
-            return (false, "…".to_owned());
-        }
-        (
-            false,
-            format!(
-                "{} match{}",
-                v.matches,
-                if v.matches == 1 { "" } else { "es" }
-            ),
-        )
-    };
-    view! {
-        <div class="toolbar">
-            <input
-                type="search"
-                class="filter"
-                data-testid="filter"
-                placeholder="Filter ( / )   kind:tool  status:error  >500ms  key=value"
-                aria-label="Filter spans"
-                spellcheck="false"
-                prop:value=move || st.query.get()
-                on:input=on_input
-            />
-            <span class="filter-status" class:error=move || status().0>
-                {move || status().1}
-            </span>
-            <button class="btn icon" title="Previous match (N)" on:click=move |_| run(st.next_match(true))>
-                "↑"
-            </button>
-            <button class="btn icon" title="Next match (n)" on:click=move |_| run(st.next_match(false))>
-                "↓"
-            </button>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    prop:checked=move || st.hide.get()
-                    on:change=move |ev| {
-                        st.hide.set(event_target_checked(&ev));
-                        run(st.refresh_view());
-                    }
-                />
-                "Hide others"
-            </label>
-            <label class="check cp-toggle">
-                <input
-                    type="checkbox"
-                    data-testid="critical-only"
-                    prop:checked=move || st.critical_only.get()
-                    on:change=move |ev| {
-                        st.critical_only.set(event_target_checked(&ev));
-                        run(st.refresh_view());
-                    }
-                />
-                "Critical path only"
-            </label>
-            <span class="spacer"></span>
-            <button class="btn" title="Collapse below the top level" on:click=move |_| run(st.collapse_to(Some(1)))>
-                "Collapse"
-            </button>
-            <button class="btn" title="Expand everything" on:click=move |_| run(st.collapse_to(None))>
-                "Expand"
-            </button>
-        </div>
     }
 }
 
@@ -524,7 +184,7 @@ const PREFETCH: u32 = 12;
 
 #[component]
 fn SpanTree() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let scroller = NodeRef::<html::Div>::new();
     let pane = NodeRef::<html::Section>::new();
     let measure = move || {
@@ -634,7 +294,7 @@ fn SpanTree() -> impl IntoView {
 
 #[component]
 fn SpanRow(row: u32, r: Row) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let span = r.span;
     let total = st.view.with_untracked(|v| v.duration_ns.max(1)) as f64;
     let left = r.start_ns as f64 / total * 100.0;

@@ -1,0 +1,191 @@
+//! The viewer's state: every signal of the page and the engine client, in one [`ViewerState`]
+//! provided as context. Views read it; the actions (`actions.rs`) change it.
+
+use super::super::client::Client;
+use crate::protocol::*;
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+/// Height of one tree row in pixels (the virtual list depends on it).
+pub const ROW_H: f64 = 26.0;
+/// Rows fetched beyond the visible ones on each side.
+pub const OVERSCAN: u32 = 30;
+
+/// The right-hand panel's tab.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// The selected span.
+    Span,
+    /// Findings of the trace.
+    Findings,
+    /// Critical path, tokens and cost.
+    Cost,
+    /// The instrumentation audit.
+    Audit,
+}
+
+/// A column of the trace list.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    /// Start time.
+    Start,
+    /// Root name.
+    Name,
+    /// Error count.
+    Status,
+    /// Duration.
+    Duration,
+    /// Span count.
+    Spans,
+    /// Tokens.
+    Tokens,
+    /// Cost.
+    Cost,
+    /// Findings.
+    Findings,
+}
+
+/// A message at the top of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// Unique id.
+    pub id: u32,
+    /// `error` or `info`.
+    pub level: &'static str,
+    /// The text.
+    pub text: String,
+}
+
+/// Settings given to `mount`.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// URL of `worker.js`; `None` runs the engine on the page's thread.
+    pub worker: Option<String>,
+    /// Sample files offered by "Try a sample".
+    pub samples: Vec<String>,
+    /// Keep the trace, span and filter in the URL fragment.
+    pub hash: bool,
+}
+
+/// The app's state, in one place, so later features (annotations, comparisons) hook in here.
+#[derive(Clone, Copy, Debug)]
+pub struct ViewerState {
+    /// The engine.
+    pub client: StoredValue<Client, LocalStorage>,
+    /// Inputs open now (`File`s), reopened after a cancel.
+    pub retained: StoredValue<Vec<JsValue>, LocalStorage>,
+    /// Settings.
+    pub settings: StoredValue<Settings>,
+    /// The root element events are scoped to.
+    pub root: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
+    /// Files and traces open.
+    pub summary: RwSignal<Summary>,
+    /// Errors and messages.
+    pub notices: RwSignal<Vec<Notice>>,
+    /// A load in progress.
+    pub progress: RwSignal<Option<Progress>>,
+    /// Whether a load runs.
+    pub loading: RwSignal<bool>,
+    /// The trace shown (`None`: the list or the start page).
+    pub trace: RwSignal<Option<u32>>,
+    /// Its panels.
+    pub trace_detail: RwSignal<Option<TraceDetail>>,
+    /// The current view of its rows.
+    pub view: RwSignal<ViewInfo>,
+    /// The rows fetched.
+    pub window: RwSignal<RowWindow>,
+    /// The selected span.
+    pub selected: RwSignal<Option<u32>>,
+    /// Its row in the view.
+    pub selected_row: RwSignal<Option<u32>>,
+    /// Its details.
+    pub detail: RwSignal<Option<SpanDetail>>,
+    /// Critical path only.
+    pub critical_only: RwSignal<bool>,
+    /// The filter text.
+    pub query: RwSignal<String>,
+    /// The filter text the current view was computed with.
+    pub applied_query: RwSignal<String>,
+    /// Hide non-matching spans.
+    pub hide: RwSignal<bool>,
+    /// The right panel's tab.
+    pub tab: RwSignal<Tab>,
+    /// The trace list's order.
+    pub sort: RwSignal<(SortKey, bool)>,
+    /// Text the trace list is narrowed to (root name, service or trace id).
+    pub list_filter: RwSignal<String>,
+    /// Conversations folded in the trace list.
+    pub folded: RwSignal<std::collections::HashSet<String>>,
+    /// The keyboard help.
+    pub help: RwSignal<bool>,
+    /// The paste dialog.
+    pub paste: RwSignal<bool>,
+    /// A row the tree should scroll to.
+    pub scroll_to: RwSignal<Option<u32>>,
+    /// The tree's visible rows (first, count).
+    pub viewport: RwSignal<(u32, u32)>,
+    /// A file is dragged over the page.
+    pub dragging: RwSignal<bool>,
+    /// The "Redact & export" view is open.
+    pub redact: RwSignal<bool>,
+    next_notice: StoredValue<u32>,
+}
+
+impl ViewerState {
+    /// The state of a fresh viewer, with a started engine.
+    pub fn new(settings: Settings, root: Option<web_sys::HtmlElement>) -> ViewerState {
+        let progress = RwSignal::new(None);
+        let client = Client::new(settings.worker.clone(), move |p| {
+            progress.set(Some(p));
+        });
+        ViewerState {
+            client: StoredValue::new_local(client),
+            retained: StoredValue::new_local(Vec::new()),
+            settings: StoredValue::new(settings),
+            root: StoredValue::new_local(root),
+            summary: RwSignal::new(Summary::default()),
+            notices: RwSignal::new(Vec::new()),
+            progress,
+            loading: RwSignal::new(false),
+            trace: RwSignal::new(None),
+            trace_detail: RwSignal::new(None),
+            view: RwSignal::new(ViewInfo::default()),
+            window: RwSignal::new(RowWindow::default()),
+            selected: RwSignal::new(None),
+            selected_row: RwSignal::new(None),
+            detail: RwSignal::new(None),
+            critical_only: RwSignal::new(false),
+            query: RwSignal::new(String::new()),
+            applied_query: RwSignal::new(String::new()),
+            hide: RwSignal::new(false),
+            tab: RwSignal::new(Tab::Findings),
+            sort: RwSignal::new((SortKey::Start, false)),
+            list_filter: RwSignal::new(String::new()),
+            folded: RwSignal::new(Default::default()),
+            help: RwSignal::new(false),
+            paste: RwSignal::new(false),
+            scroll_to: RwSignal::new(None),
+            viewport: RwSignal::new((0, 40)),
+            dragging: RwSignal::new(false),
+            redact: RwSignal::new(false),
+            next_notice: StoredValue::new(1),
+        }
+    }
+
+    /// The engine client.
+    pub(super) fn client(&self) -> Client {
+        self.client.get_value()
+    }
+
+    /// Shows a message.
+    pub fn notify(&self, level: &'static str, text: String) {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        self.notices.update(|n| n.push(Notice { id, level, text }));
+    }
+}
+
+/// The state of the enclosing app.
+pub fn use_viewer() -> ViewerState {
+    expect_context::<ViewerState>()
+}
