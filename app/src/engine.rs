@@ -4,16 +4,15 @@
 //! It computes nothing about traces itself: names, times, the critical path, tokens, cost,
 //! findings, the audit and transcripts all come from `loupe-core`. What it adds is the *view*:
 //! which rows are visible (collapsed subtrees, the critical-path-only mode, the filter) and the
-//! shapes the UI reads.
+//! shapes the UI reads; every payload it sends is a `loupe_core::report` type.
 
 use crate::protocol::*;
 use crate::query::{Query, SpanFacts};
-use loupe_core::analysis::rules::{Finding, Severity, rules};
-use loupe_core::analysis::{Analysis, Options, genai, messages};
-use loupe_core::model::{Attr, SpanIx, StatusCode, TraceIx, TraceSet, TreeFlags, Value, ValueRef};
-use loupe_core::report::TraceReport;
+use loupe_core::analysis::{Analysis, Options};
+use loupe_core::model::{SpanIx, StatusCode, TraceIx, TraceSet, TreeFlags};
+use loupe_core::report::span::FindingsBySpan;
 use loupe_core::{Limits, Loader};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The worker's state.
 #[derive(Debug, Default)]
@@ -21,8 +20,8 @@ pub struct Engine {
     set: Option<TraceSet>,
     analysis: Option<Analysis>,
     loader: Option<Loader>,
-    /// Findings that concern each span: (trace, finding index).
-    findings_of: HashMap<u32, Vec<(u32, u32)>>,
+    /// Findings that concern each span.
+    findings_of: FindingsBySpan,
     view: Option<View>,
     version: u32,
 }
@@ -100,22 +99,11 @@ impl Engine {
     }
 
     /// Links the trees of everything loaded and analyses the set.
-    pub fn finish(&mut self) -> Summary {
+    pub fn finish(&mut self) -> SetSummary {
         if let Some(loader) = self.loader.take() {
             let set = loader.finish();
             let analysis = Analysis::run(&set, &Options::default());
-            let mut findings_of: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
-            for (t, ta) in analysis.traces.iter().enumerate() {
-                for (fi, f) in ta.findings.iter().enumerate() {
-                    for s in &f.spans {
-                        let e = findings_of.entry(s.0).or_default();
-                        if !e.contains(&(t as u32, fi as u32)) {
-                            e.push((t as u32, fi as u32));
-                        }
-                    }
-                }
-            }
-            self.findings_of = findings_of;
+            self.findings_of = FindingsBySpan::build(&analysis);
             self.set = Some(set);
             self.analysis = Some(analysis);
             self.view = None;
@@ -247,35 +235,10 @@ impl Engine {
     }
 
     /// The files and traces open.
-    pub fn summary(&self) -> Summary {
-        let (Some(set), Some(an)) = (self.set.as_ref(), self.analysis.as_ref()) else {
-            return Summary::default();
-        };
-        let files = set
-            .sources()
-            .iter()
-            .enumerate()
-            .map(|(i, s)| FileEntry {
-                name: s.name.clone(),
-                format: s.format.to_owned(),
-                spans: s.span_count,
-                bytes: s.bytes.len() as u64,
-                compressed: s.compressed_len.map(|c| c as u64),
-                warnings: set
-                    .warnings()
-                    .iter()
-                    .filter(|w| w.source.is_some_and(|x| x.0 as usize == i))
-                    .map(|w| (w.code.as_str().to_owned(), w.message.clone()))
-                    .collect(),
-            })
-            .collect();
-        let traces = (0..set.traces().len())
-            .map(|t| trace_entry(set, an, t as u32))
-            .collect();
-        Summary {
-            files,
-            traces,
-            span_count: set.span_count() as u64,
+    pub fn summary(&self) -> SetSummary {
+        match (self.set.as_ref(), self.analysis.as_ref()) {
+            (Some(set), Some(an)) => SetSummary::build(set, an),
+            _ => SetSummary::default(),
         }
     }
 
@@ -288,17 +251,10 @@ impl Engine {
     }
 
     fn finding_kinds(&self, span: u32) -> Vec<&'static str> {
-        let Some(an) = self.analysis.as_ref() else {
-            return Vec::new();
-        };
-        self.findings_of
-            .get(&span)
-            .map(|v| {
-                v.iter()
-                    .map(|&(t, f)| an.traces[t as usize].findings[f as usize].kind)
-                    .collect()
-            })
-            .unwrap_or_default()
+        match self.analysis.as_ref() {
+            Some(an) => self.findings_of.kinds(an, SpanIx(span)),
+            None => Vec::new(),
+        }
     }
 
     fn rebuild(&mut self) {
@@ -524,16 +480,13 @@ impl Engine {
                 let rec = span.rec;
                 let findings = self
                     .findings_of
-                    .get(&ix)
-                    .map(|fs| {
-                        fs.iter()
-                            .map(|&(t, f)| {
-                                let f = &an.traces[t as usize].findings[f as usize];
-                                (f.kind.to_owned(), f.severity.as_str().to_owned())
-                            })
-                            .collect()
+                    .of(SpanIx(ix))
+                    .iter()
+                    .map(|&(t, f)| {
+                        let f = &an.traces[t as usize].findings[f as usize];
+                        (f.kind.to_owned(), f.severity.as_str().to_owned())
                     })
-                    .unwrap_or_default();
+                    .collect();
                 Row {
                     span: ix,
                     depth: rec.depth,
@@ -585,318 +538,16 @@ impl Engine {
         })
     }
 
-    fn finding_entry(&self, t: u32, fi: usize) -> Option<FindingEntry> {
-        let (set, an) = (self.set.as_ref()?, self.analysis.as_ref()?);
-        let ta = &an.traces[t as usize];
-        let f: &Finding = ta.findings.get(fi)?;
-        Some(FindingEntry {
-            kind: f.kind.to_owned(),
-            severity: f.severity.as_str().to_owned(),
-            message: f.message.clone(),
-            explanation: rules()
-                .iter()
-                .find(|r| r.id() == f.kind)
-                .map(|r| r.explanation().to_owned())
-                .unwrap_or_default(),
-            spans: f.spans.iter().map(|s| s.0).collect(),
-            span_names: f
-                .spans
-                .iter()
-                .map(|&s| set.span(s).name().to_owned())
-                .collect(),
-            first_suspect: ta.first_suspect.is_some_and(|(_, x)| x == fi),
-        })
-    }
-
     /// One span's details.
-    pub fn span_detail(&self, ix: u32) -> Option<SpanDetail> {
+    pub fn span_detail(&self, ix: u32) -> Option<SpanReport> {
         let (set, an) = (self.set.as_ref()?, self.analysis.as_ref()?);
-        if ix as usize >= set.span_count() {
-            return None;
-        }
-        let i = ix as usize;
-        let span = set.span(SpanIx(ix));
-        let rec = span.rec;
-        let t = &set.traces()[rec.trace.0 as usize];
-        let step = &an.steps[i];
-
-        let mut genai = Vec::new();
-        let mut tool = Vec::new();
-        let mut other = Vec::new();
-        for a in span.attrs() {
-            let key = set.str(a.key);
-            let kv = value_kv(set, key, a.value);
-            match group_of(key) {
-                Group::Tool => tool.push(kv),
-                Group::GenAi => genai.push(kv),
-                Group::Other => other.push(kv),
-            }
-        }
-        let res = set.resource(rec.resource);
-        let scope = set.scope(rec.scope);
-        let mut scope_kvs = Vec::new();
-        for (k, v) in [("name", scope.name), ("version", scope.version)] {
-            if !set.str(v).is_empty() {
-                scope_kvs.push(Kv {
-                    key: k.to_owned(),
-                    value: set.str(v).to_owned(),
-                    kind: "string".to_owned(),
-                });
-            }
-        }
-        scope_kvs.extend(kvs(set, set.attrs(scope.attrs)));
-        let groups = [
-            ("GenAI", genai),
-            ("Tool", tool),
-            ("Span", other),
-            ("Resource", kvs(set, set.attrs(res.attrs))),
-            ("Scope", scope_kvs),
-        ]
-        .into_iter()
-        .filter(|(_, a)| !a.is_empty())
-        .map(|(name, attrs)| AttrGroup {
-            name: name.to_owned(),
-            attrs,
-        })
-        .collect();
-
-        let events = set
-            .events(rec.events)
-            .iter()
-            .map(|e| EventEntry {
-                name: set.str(e.name).to_owned(),
-                offset_ns: e.time_unix_ns as i64 - rec.start_unix_ns as i64,
-                attrs: kvs(set, set.attrs(e.attrs)),
-            })
-            .collect();
-        let links = set
-            .links(rec.links)
-            .iter()
-            .map(|l| {
-                let target = set
-                    .traces()
-                    .iter()
-                    .position(|t| t.id == l.trace_id)
-                    .and_then(|ti| {
-                        let mut r = set.traces()[ti].spans.as_range();
-                        r.find(|&k| set.spans()[k].span_id == l.span_id)
-                            .map(|k| (ti as u32, k as u32))
-                    });
-                LinkEntry {
-                    trace_id: l.trace_id.display(set.strings()).to_string(),
-                    span_id: l.span_id.display(set.strings()).to_string(),
-                    trace: target.map(|x| x.0),
-                    span: target.map(|x| x.1),
-                    attrs: kvs(set, set.attrs(l.attrs)),
-                }
-            })
-            .collect();
-        let inferred = an
-            .inferred_links
-            .iter()
-            .filter_map(|l| {
-                if l.client.0 == ix {
-                    Some(("server", l.server))
-                } else if l.server.0 == ix {
-                    Some(("client", l.client))
-                } else {
-                    None
-                }
-            })
-            .map(|(role, other)| (role.to_owned(), set.span(other).name().to_owned(), other.0))
-            .collect();
-        let tr = messages::transcript(set, SpanIx(ix));
-        let transcript = (!tr.is_empty()).then(|| TranscriptEntry {
-            system: tr.system.iter().map(part_entry).collect(),
-            input: tr.input.iter().map(message_entry).collect(),
-            output: tr.output.iter().map(message_entry).collect(),
-            source: tr.source.to_owned(),
-        });
-        let findings = self
-            .findings_of
-            .get(&ix)
-            .map(|v| {
-                v.iter()
-                    .filter_map(|&(t, f)| self.finding_entry(t, f as usize))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let (line, col) = set.line_column(rec.origin.source, rec.origin.offset);
-        let origin = format!(
-            "{}:{line}:{col}",
-            set.sources()[rec.origin.source.0 as usize].name
-        );
-        let mut notes = Vec::new();
-        if rec.tree_flags.has(TreeFlags::ORPHAN) {
-            notes.push(format!(
-                "its parent {} is not in the open files",
-                span.parent_id().unwrap_or_default()
-            ));
-        }
-        if rec.tree_flags.has(TreeFlags::CYCLE_CUT) {
-            notes.push("its parent link closed a cycle and was cut".to_owned());
-        }
-        if rec.tree_flags.has(TreeFlags::DUPLICATE_ID) {
-            notes.push("another span of this trace has the same span id".to_owned());
-        }
-        let on_path_ns = an.traces[rec.trace.0 as usize]
-            .critical_path
-            .iter()
-            .find(|p| p.span.0 == ix)
-            .map(|p| p.on_path_ns);
-        let subject = [step.model(), step.tool_name, step.agent_name]
-            .into_iter()
-            .map(|t| t.get(set).into_owned())
-            .find(|s| !s.is_empty())
-            .unwrap_or_default();
-        Some(SpanDetail {
-            span: ix,
-            trace: rec.trace.0,
-            name: span.name().to_owned(),
-            span_id: span.span_id(),
-            parent_id: span.parent_id(),
-            parent: rec.parent.map(|p| p.0),
-            trace_id: span.trace_id(),
-            kind: rec.kind.as_str().to_owned(),
-            status: rec.status.as_str().to_owned(),
-            status_message: set.str(rec.status_message).to_owned(),
-            service: span.service().to_owned(),
-            op: step.op.as_str().to_owned(),
-            subject,
-            start_ns: rec.start_unix_ns.saturating_sub(t.start_unix_ns),
-            start_unix_ns: rec.start_unix_ns,
-            duration_ns: rec.duration_ns(),
-            self_ns: an.self_ns[i],
-            critical: an.on_critical_path[i],
-            on_path_ns,
-            tokens: an.counts_usage[i].then_some((step.tokens.input, step.tokens.output)),
-            inclusive_tokens: an.inclusive_tokens[i],
-            cost_usd: an.cost_usd[i],
-            groups,
-            events,
-            links,
-            inferred,
-            transcript,
-            findings,
-            origin,
-            notes,
-            dropped: rec.dropped,
-        })
+        SpanReport::build(set, an, &self.findings_of, SpanIx(ix))
     }
 
     /// One trace's panels.
     pub fn trace_detail(&self, t: u32) -> Option<TraceDetail> {
         let (set, an) = (self.set.as_ref()?, self.analysis.as_ref()?);
-        let ta = an.traces.get(t as usize)?;
-        let mut order: Vec<usize> = (0..ta.findings.len()).collect();
-        let first = ta.first_suspect.map(|(_, f)| f);
-        order.sort_by_key(|&f| {
-            (
-                Some(f) != first,
-                std::cmp::Reverse(ta.findings[f].severity),
-                f,
-            )
-        });
-        let findings = order
-            .into_iter()
-            .filter_map(|f| self.finding_entry(t, f))
-            .collect();
-        let critical_path = ta
-            .critical_path
-            .iter()
-            .map(|p| PathEntry {
-                span: p.span.0,
-                name: set.span(p.span).name().to_owned(),
-                on_path_ns: p.on_path_ns,
-            })
-            .collect();
-        let by_model = ta
-            .by_model
-            .iter()
-            .map(|(m, tok)| UsageEntry {
-                name: m.clone(),
-                input: tok.input,
-                output: tok.output,
-                cache_read: tok.cache_read,
-                reasoning: tok.reasoning,
-                calls: 0,
-                cost_usd: ta.cost_by_model.get(m).copied(),
-            })
-            .collect();
-        let by_agent = ta
-            .by_agent
-            .iter()
-            .map(|(a, st)| UsageEntry {
-                name: a.clone(),
-                input: st.tokens.input,
-                output: st.tokens.output,
-                cache_read: st.tokens.cache_read,
-                reasoning: st.tokens.reasoning,
-                calls: st.invocations,
-                cost_usd: st.cost_usd,
-            })
-            .collect();
-        let by_tool = ta
-            .by_tool
-            .iter()
-            .map(|(name, st)| ToolEntry {
-                name: name.clone(),
-                calls: st.calls,
-                errors: st.errors,
-                duration_ns: st.duration_ns,
-            })
-            .collect();
-        let audit = ta
-            .audit
-            .areas
-            .iter()
-            .map(|a| AuditAreaEntry {
-                area: a.area.to_owned(),
-                score: a.score,
-                checks: a
-                    .checks
-                    .iter()
-                    .map(|c| AuditCheckEntry {
-                        check: c.check.to_owned(),
-                        passed: c.passed,
-                        total: c.total,
-                        gap: c.gap.clone(),
-                        spans: c.failing.iter().map(|s| s.0).collect(),
-                    })
-                    .collect(),
-            })
-            .collect();
-        let report = TraceReport::build(set, an, TraceIx(t));
-        let report = match serde_json::to_value(&report) {
-            Ok(serde_json::Value::Object(m)) => m.into_iter().collect(),
-            _ => Default::default(),
-        };
-        let orphans = set.traces()[t as usize]
-            .spans
-            .as_range()
-            .filter(|&i| set.spans()[i].tree_flags.has(TreeFlags::ORPHAN))
-            .count() as u32;
-        Some(TraceDetail {
-            entry: trace_entry(set, an, t),
-            findings,
-            first_suspect: ta.first_suspect.map(|(s, _)| s.0),
-            critical_path,
-            tokens: [
-                ta.tokens.input,
-                ta.tokens.output,
-                ta.tokens.cache_read,
-                ta.tokens.cache_creation,
-                ta.tokens.reasoning,
-            ],
-            by_model,
-            by_agent,
-            by_tool,
-            unpriced_models: ta.unpriced_models.clone(),
-            audit_score: ta.audit.score,
-            audit,
-            orphans,
-            report,
-        })
+        ((t as usize) < set.traces().len()).then(|| TraceDetail::build(set, an, TraceIx(t)))
     }
 
     fn locate(&self, trace_id: &str, span_id: Option<&str>) -> Response {
@@ -928,157 +579,6 @@ fn zoom_range(set: &TraceSet, v: &View, trace: std::ops::Range<usize>) -> std::o
         Some(z) => z as usize..set.spans()[z as usize].subtree_end as usize,
         None => trace,
     }
-}
-
-fn trace_entry(set: &TraceSet, an: &Analysis, t: u32) -> TraceEntry {
-    let tr = &set.traces()[t as usize];
-    let ta = &an.traces[t as usize];
-    let root = set
-        .top_level(TraceIx(t))
-        .next()
-        .map(|s| set.span(s).name().to_owned())
-        .unwrap_or_default();
-    let mut services: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut errors = 0;
-    for i in tr.spans.as_range() {
-        let s = &set.spans()[i];
-        if seen.insert(s.resource) {
-            let name = set.str(set.resource(s.resource).service_name);
-            if !name.is_empty() && !services.iter().any(|x| x == name) {
-                services.push(name.to_owned());
-            }
-        }
-        errors += u32::from(s.status == StatusCode::Error);
-    }
-    services.sort();
-    TraceEntry {
-        ix: t,
-        trace_id: tr.id.display(set.strings()).to_string(),
-        root,
-        services,
-        errors,
-        start_unix_ns: tr.start_unix_ns,
-        duration_ns: tr.duration_ns(),
-        spans: tr.spans.len,
-        tokens_in: ta.tokens.input,
-        tokens_out: ta.tokens.output,
-        cost_usd: ta.cost_usd,
-        findings: ta.findings.len() as u32,
-        worst: ta
-            .findings
-            .iter()
-            .map(|f| f.severity)
-            .max()
-            .map(|s: Severity| s.as_str().to_owned()),
-        conversation: genai::trace_conversation(set, &an.steps, TraceIx(t)),
-    }
-}
-
-enum Group {
-    GenAi,
-    Tool,
-    Other,
-}
-
-/// Which panel group an attribute belongs to.
-fn group_of(key: &str) -> Group {
-    const TOOL: [&str; 4] = ["gen_ai.tool.", "tool.", "mcp.", "tool_call."];
-    const GENAI: [&str; 9] = [
-        "gen_ai.",
-        "llm.",
-        "openinference.",
-        "traceloop.",
-        "input.",
-        "output.",
-        "ai.",
-        "openai_agents.",
-        "session.",
-    ];
-    if TOOL.iter().any(|p| key.starts_with(p)) {
-        Group::Tool
-    } else if GENAI.iter().any(|p| key.starts_with(p)) || key == "input" || key == "output" {
-        Group::GenAi
-    } else {
-        Group::Other
-    }
-}
-
-fn kvs(set: &TraceSet, attrs: &[Attr]) -> Vec<Kv> {
-    attrs
-        .iter()
-        .map(|a| value_kv(set, set.str(a.key), a.value))
-        .collect()
-}
-
-/// An attribute as text, with its type.
-pub fn value_kv(set: &TraceSet, key: &str, v: Value) -> Kv {
-    let (value, kind) = match set.value(v) {
-        ValueRef::Empty => (String::new(), "empty"),
-        ValueRef::Str(s) => (s.into_owned(), "string"),
-        ValueRef::Bool(b) => (b.to_string(), "bool"),
-        ValueRef::Int(i) => (i.to_string(), "int"),
-        ValueRef::Double(d) => (d.to_string(), "double"),
-        ValueRef::Bytes(b) => (loupe_core::id::encode_base64(&b), "bytes"),
-        ValueRef::Array(_) => (set.value_json(v).to_string(), "array"),
-        ValueRef::KvList(_) => (set.value_json(v).to_string(), "map"),
-    };
-    Kv {
-        key: key.to_owned(),
-        value,
-        kind: kind.to_owned(),
-    }
-}
-
-fn part_entry(p: &messages::Part) -> PartEntry {
-    use messages::Part;
-    match p {
-        Part::Text(t) => PartEntry::Text { text: t.clone() },
-        Part::ToolCall {
-            id,
-            name,
-            arguments,
-        } => PartEntry::ToolCall {
-            id: id.clone(),
-            name: name.clone(),
-            arguments: arguments.clone(),
-        },
-        Part::ToolCallResponse { id, response } => PartEntry::ToolResponse {
-            id: id.clone(),
-            response: response.clone(),
-        },
-        Part::Reasoning(t) => PartEntry::Reasoning { text: t.clone() },
-        Part::Media {
-            kind,
-            modality,
-            detail,
-        } => PartEntry::Media {
-            kind: kind.clone(),
-            modality: modality.clone(),
-            detail: detail.clone(),
-        },
-        Part::Other { kind, json } => PartEntry::Other {
-            kind: kind.clone(),
-            json: json.clone(),
-        },
-    }
-}
-
-fn message_entry(m: &messages::Message) -> MessageEntry {
-    MessageEntry {
-        role: m.role.clone(),
-        name: m.name.clone(),
-        parts: m.parts.iter().map(part_entry).collect(),
-        finish_reason: m.finish_reason.clone(),
-    }
-}
-
-/// Whether an operation is shown as a model call.
-pub fn is_model_op(op: &str) -> bool {
-    matches!(
-        op,
-        "chat" | "text_completion" | "generate_content" | "embeddings"
-    )
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

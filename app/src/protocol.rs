@@ -9,6 +9,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use loupe_core::report::{
+    FileSummary, SetSummary, SpanReport, TraceDetail, TraceReport, TraceSummary,
+};
+
 #[cfg(test)]
 mod tests;
 
@@ -139,13 +143,13 @@ pub enum Response {
     /// The outcome of an [`Request::Open`].
     Loaded(LoadReport),
     /// Files and traces.
-    Summary(Summary),
+    Summary(SetSummary),
     /// The current view after a change.
     View(ViewInfo),
     /// A window of rows.
     Rows(RowWindow),
     /// A span's details.
-    Span(Box<SpanDetail>),
+    Span(Box<SpanReport>),
     /// A trace's panels.
     Trace(Box<TraceDetail>),
     /// Where an id was found.
@@ -408,7 +412,7 @@ pub struct LoadReport {
     /// One entry per input, in the order given.
     pub files: Vec<FileOutcome>,
     /// Everything open afterwards.
-    pub summary: Summary,
+    pub summary: SetSummary,
     /// Milliseconds spent, when the engine could measure it.
     pub millis: Option<f64>,
 }
@@ -424,68 +428,6 @@ pub struct FileOutcome {
     pub format: Option<String>,
     /// The core's error text (file, line and column, what was expected) when it did not load.
     pub error: Option<String>,
-}
-
-/// Files and traces open now.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Summary {
-    /// Files, in the order they were opened.
-    pub files: Vec<FileEntry>,
-    /// Traces, by start time.
-    pub traces: Vec<TraceEntry>,
-    /// Spans in all.
-    pub span_count: u64,
-}
-
-/// One open file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FileEntry {
-    /// Name as given.
-    pub name: String,
-    /// Importer that read it.
-    pub format: String,
-    /// Spans read from it.
-    pub spans: u32,
-    /// Size in bytes (decompressed).
-    pub bytes: u64,
-    /// Size on disk when it was gzip.
-    pub compressed: Option<u64>,
-    /// Warnings: code and message.
-    pub warnings: Vec<(String, String)>,
-}
-
-/// One row of the trace list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TraceEntry {
-    /// Trace index.
-    pub ix: u32,
-    /// Trace id as displayed.
-    pub trace_id: String,
-    /// Name of the first top-level span.
-    pub root: String,
-    /// Services, sorted.
-    pub services: Vec<String>,
-    /// Spans with error status.
-    pub errors: u32,
-    /// Start, unix ns.
-    pub start_unix_ns: u64,
-    /// Duration in ns.
-    pub duration_ns: u64,
-    /// Spans.
-    pub spans: u32,
-    /// Input tokens.
-    pub tokens_in: u64,
-    /// Output tokens.
-    pub tokens_out: u64,
-    /// Cost in USD; `None` when a model has no price.
-    pub cost_usd: Option<f64>,
-    /// Findings.
-    pub findings: u32,
-    /// The worst severity among them.
-    pub worst: Option<String>,
-    /// The conversation or session it belongs to (`gen_ai.conversation.id`, `session.id`, …).
-    #[serde(default)]
-    pub conversation: Option<String>,
 }
 
 /// The current view of a trace.
@@ -575,311 +517,4 @@ pub struct Row {
     pub detached: bool,
     /// Its events (at most 24): offset from the view's start in ns, and whether it is an exception.
     pub marks: Vec<(u64, bool)>,
-}
-
-/// One attribute, ready to show.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Kv {
-    /// Key.
-    pub key: String,
-    /// Value as text (JSON for arrays and maps).
-    pub value: String,
-    /// `string`, `int`, `double`, `bool`, `bytes`, `array`, `map` or `empty`.
-    pub kind: String,
-}
-
-/// A named group of attributes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AttrGroup {
-    /// `GenAI`, `Tool`, `Span`, `Resource`, `Scope`.
-    pub name: String,
-    /// Its attributes, in the order the trace gave them.
-    pub attrs: Vec<Kv>,
-}
-
-/// A span event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EventEntry {
-    /// Name.
-    pub name: String,
-    /// Offset from the span start, ns (negative when before it).
-    pub offset_ns: i64,
-    /// Attributes.
-    pub attrs: Vec<Kv>,
-}
-
-/// A link to another span.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LinkEntry {
-    /// Linked trace id.
-    pub trace_id: String,
-    /// Linked span id.
-    pub span_id: String,
-    /// The linked span when it is open.
-    pub span: Option<u32>,
-    /// Its trace when it is open.
-    pub trace: Option<u32>,
-    /// Attributes.
-    pub attrs: Vec<Kv>,
-}
-
-/// A finding as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FindingEntry {
-    /// Rule id.
-    pub kind: String,
-    /// `info`, `warning`, `error`.
-    pub severity: String,
-    /// What happened.
-    pub message: String,
-    /// What the rule means and what to do.
-    pub explanation: String,
-    /// Spans it concerns (indices), the most telling first.
-    pub spans: Vec<u32>,
-    /// Their names.
-    pub span_names: Vec<String>,
-    /// Whether it names the first suspect.
-    pub first_suspect: bool,
-}
-
-/// A transcript part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum PartEntry {
-    /// Text.
-    Text {
-        /// The text.
-        text: String,
-    },
-    /// A tool call the model asked for.
-    ToolCall {
-        /// Call id.
-        id: Option<String>,
-        /// Tool.
-        name: String,
-        /// Arguments (JSON text).
-        arguments: String,
-    },
-    /// A tool's answer.
-    ToolResponse {
-        /// Call id.
-        id: Option<String>,
-        /// The answer.
-        response: String,
-    },
-    /// Reasoning.
-    Reasoning {
-        /// The text.
-        text: String,
-    },
-    /// Media, described.
-    Media {
-        /// `blob`, `file`, `uri` …
-        kind: String,
-        /// `image`, `audio` …
-        modality: String,
-        /// MIME type, id or URI, size.
-        detail: String,
-    },
-    /// Anything else.
-    Other {
-        /// Its type.
-        kind: String,
-        /// Its JSON.
-        json: String,
-    },
-}
-
-/// One message of a transcript.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MessageEntry {
-    /// Role.
-    pub role: String,
-    /// Participant name.
-    pub name: Option<String>,
-    /// Parts.
-    pub parts: Vec<PartEntry>,
-    /// Finish reason.
-    pub finish_reason: Option<String>,
-}
-
-/// A model call's conversation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TranscriptEntry {
-    /// System instructions.
-    pub system: Vec<PartEntry>,
-    /// Messages sent.
-    pub input: Vec<MessageEntry>,
-    /// Messages produced.
-    pub output: Vec<MessageEntry>,
-    /// The convention read.
-    pub source: String,
-}
-
-/// One span's details.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SpanDetail {
-    /// Span index.
-    pub span: u32,
-    /// Trace index.
-    pub trace: u32,
-    /// Name.
-    pub name: String,
-    /// Span id.
-    pub span_id: String,
-    /// Parent id as given.
-    pub parent_id: Option<String>,
-    /// Parent span index, when linked.
-    pub parent: Option<u32>,
-    /// Trace id.
-    pub trace_id: String,
-    /// Span kind.
-    pub kind: String,
-    /// Status code.
-    pub status: String,
-    /// Status message.
-    pub status_message: String,
-    /// `service.name`.
-    pub service: String,
-    /// GenAI operation.
-    pub op: String,
-    /// Model, tool or agent it concerns, when known.
-    pub subject: String,
-    /// Start offset from the trace start, ns.
-    pub start_ns: u64,
-    /// Start, unix ns.
-    pub start_unix_ns: u64,
-    /// Duration, ns.
-    pub duration_ns: u64,
-    /// Self time, ns.
-    pub self_ns: u64,
-    /// On the critical path.
-    pub critical: bool,
-    /// Time on the path, ns, when on it.
-    pub on_path_ns: Option<u64>,
-    /// Own counted tokens (input, output), when it counts usage.
-    pub tokens: Option<(u64, u64)>,
-    /// Subtree tokens.
-    pub inclusive_tokens: u64,
-    /// Cost of its own counted usage.
-    pub cost_usd: Option<f64>,
-    /// Attribute groups.
-    pub groups: Vec<AttrGroup>,
-    /// Events.
-    pub events: Vec<EventEntry>,
-    /// Links.
-    pub links: Vec<LinkEntry>,
-    /// Edges the analysis inferred to spans of other traces (no trace context connects them):
-    /// what the other span is (`client` or `server`), its name, and its index.
-    pub inferred: Vec<(String, String, u32)>,
-    /// The conversation, for model calls that recorded one.
-    pub transcript: Option<TranscriptEntry>,
-    /// Findings that concern it.
-    pub findings: Vec<FindingEntry>,
-    /// Where it came from: `file:line:column`.
-    pub origin: String,
-    /// Tree notes (orphan, cut cycle, duplicate id).
-    pub notes: Vec<String>,
-    /// Dropped attributes, events, links.
-    pub dropped: [u32; 3],
-}
-
-/// One step of the critical path.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PathEntry {
-    /// Span index.
-    pub span: u32,
-    /// Name.
-    pub name: String,
-    /// Time on the path in this span itself, ns.
-    pub on_path_ns: u64,
-}
-
-/// Token and cost figures of one model or agent.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UsageEntry {
-    /// Model or agent name.
-    pub name: String,
-    /// Input tokens.
-    pub input: u64,
-    /// Output tokens.
-    pub output: u64,
-    /// Cache reads.
-    pub cache_read: u64,
-    /// Reasoning tokens.
-    pub reasoning: u64,
-    /// Calls or invocations.
-    pub calls: u32,
-    /// Cost, when priced.
-    pub cost_usd: Option<f64>,
-}
-
-/// One tool's calls.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ToolEntry {
-    /// Tool name.
-    pub name: String,
-    /// Calls.
-    pub calls: u32,
-    /// Failed calls.
-    pub errors: u32,
-    /// Summed duration, ns.
-    pub duration_ns: u64,
-}
-
-/// One audit check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditCheckEntry {
-    /// Check name.
-    pub check: String,
-    /// Steps passing.
-    pub passed: u32,
-    /// Steps it applies to.
-    pub total: u32,
-    /// What is missing.
-    pub gap: Option<String>,
-    /// Up to 10 failing spans.
-    pub spans: Vec<u32>,
-}
-
-/// One audit area.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditAreaEntry {
-    /// Area name.
-    pub area: String,
-    /// 0 to 1, or `None` when no check applies.
-    pub score: Option<f64>,
-    /// Checks.
-    pub checks: Vec<AuditCheckEntry>,
-}
-
-/// One trace's panels.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TraceDetail {
-    /// The list entry.
-    pub entry: TraceEntry,
-    /// Findings, the first suspect's first.
-    pub findings: Vec<FindingEntry>,
-    /// The first suspect span.
-    pub first_suspect: Option<u32>,
-    /// The critical path, root first.
-    pub critical_path: Vec<PathEntry>,
-    /// Tokens: input, output, cache read, cache creation, reasoning.
-    pub tokens: [u64; 5],
-    /// Usage by model.
-    pub by_model: Vec<UsageEntry>,
-    /// Usage by agent.
-    pub by_agent: Vec<UsageEntry>,
-    /// Tools.
-    pub by_tool: Vec<ToolEntry>,
-    /// Models without a price.
-    pub unpriced_models: Vec<String>,
-    /// Audit score, 0 to 1.
-    pub audit_score: f64,
-    /// Audit areas.
-    pub audit: Vec<AuditAreaEntry>,
-    /// Spans whose parent is missing.
-    pub orphans: u32,
-    /// Extra fields of the `loupe.analysis/1` trace report, as JSON (for export and embedding).
-    pub report: BTreeMap<String, serde_json::Value>,
 }

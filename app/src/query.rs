@@ -245,7 +245,7 @@ fn term(t: &str) -> Result<Term, String> {
 
 /// A value as text for matching and display (strings as they are, others in JSON).
 pub fn value_text(set: &TraceSet, v: Value) -> String {
-    crate::engine::value_kv(set, "", v).value
+    loupe_core::report::span::value_text(set, v).0
 }
 
 fn contains_ci(hay: &str, needle_lower: &str) -> bool {

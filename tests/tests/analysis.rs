@@ -29,11 +29,11 @@ fn analysis_fixture(rel: &str) -> (TraceSet, Analysis, AnalysisReport) {
     (set, a, r)
 }
 
-fn kinds(r: &AnalysisReport) -> BTreeSet<&'static str> {
+fn kinds(r: &AnalysisReport) -> BTreeSet<&str> {
     r.traces
         .iter()
         .flat_map(|t| &t.anomalies)
-        .map(|a| a.kind)
+        .map(|a| a.kind.as_str())
         .collect()
 }
 
@@ -179,12 +179,12 @@ fn findings_name_the_right_spans_and_say_what_happened() {
 }
 
 /// The span ids and severities of a rule's findings, in the report's order.
-fn flagged_ids(r: &AnalysisReport, kind: &str) -> Vec<(Vec<String>, &'static str)> {
+fn flagged_ids<'r>(r: &'r AnalysisReport, kind: &str) -> Vec<(Vec<String>, &'r str)> {
     r.traces
         .iter()
         .flat_map(|t| &t.anomalies)
         .filter(|a| a.kind == kind)
-        .map(|a| (a.span_ids.clone(), a.severity))
+        .map(|a| (a.span_ids.clone(), a.severity.as_str()))
         .collect()
 }
 
@@ -261,7 +261,7 @@ fn first_suspect_is_the_earliest_warning_or_worse() {
     let (_, _, r) = analysis_fixture("retry/positive.json");
     let s = r.traces[0].first_suspect.as_ref().expect("suspect");
     assert_eq!(
-        (s.span_id.as_str(), s.kind),
+        (s.span_id.as_str(), s.kind.as_str()),
         ("e000000000000001", "tool_error")
     );
     let (_, _, r) = analysis_fixture("loop/negative.json");

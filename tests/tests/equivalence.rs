@@ -24,8 +24,8 @@ struct Essence {
     critical_path: Vec<Vec<(String, String, u64)>>,
     tokens: Vec<(u64, u64, u64)>,
     cost_usd: Vec<Option<f64>>,
-    findings: Vec<Vec<(&'static str, Vec<String>)>>,
-    first_suspect: Vec<Option<(String, &'static str)>>,
+    findings: Vec<Vec<(String, Vec<String>)>>,
+    first_suspect: Vec<Option<(String, String)>>,
 }
 
 fn essence(set: &loupe_core::TraceSet) -> Essence {
@@ -68,7 +68,7 @@ fn essence(set: &loupe_core::TraceSet) -> Essence {
                 let mut f: Vec<_> = t
                     .anomalies
                     .iter()
-                    .map(|a| (a.kind, a.span_ids.clone()))
+                    .map(|a| (a.kind.clone(), a.span_ids.clone()))
                     .collect();
                 f.sort();
                 f
@@ -79,7 +79,7 @@ fn essence(set: &loupe_core::TraceSet) -> Essence {
             .map(|t| {
                 t.first_suspect
                     .as_ref()
-                    .map(|s| (s.span_id.clone(), s.kind))
+                    .map(|s| (s.span_id.clone(), s.kind.clone()))
             })
             .collect(),
     }

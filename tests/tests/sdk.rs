@@ -268,7 +268,7 @@ fn check_file(sidecar: &Path) -> Vec<String> {
     };
     let analysis = Analysis::run(&set, &Options::default());
     let report = loupe_core::report::AnalysisReport::build(&set, &analysis);
-    let format = report.files[0].format;
+    let format = report.files[0].format.as_str();
     let gaps = gaps(&rel, format);
     let by_id = span_by_id(&set);
     let step = |id: &str| -> Option<(SpanIx, &Step)> {

@@ -40,7 +40,7 @@ fn rows(e: &mut Engine, start: u32, count: u32) -> Vec<Row> {
 }
 
 /// The trace with the most spans.
-fn biggest(e: &Engine) -> TraceEntry {
+fn biggest(e: &Engine) -> TraceSummary {
     let s = e.summary();
     s.traces
         .into_iter()
@@ -101,7 +101,7 @@ fn rows_collapse_reveal_and_critical_path() {
     assert_eq!(cp.len() as u32, v.rows);
     assert!(cp.iter().all(|r| r.critical));
     let detail = e.trace_detail(t.ix).expect("detail");
-    assert_eq!(detail.critical_path.len(), cp.len());
+    assert_eq!(detail.report.critical_path.len(), cp.len());
     // Collapse everything below depth 0, then expand all.
     let Response::View(v) = e.handle(Request::CollapseTo { depth: Some(0) }) else {
         panic!()
@@ -217,8 +217,13 @@ fn locate_finds_ids_and_messages_round_trip_as_json() {
     let mut e = open(&["sdk-python-agent.json"]);
     let t = biggest(&e);
     let detail = e.trace_detail(t.ix).expect("detail");
-    assert!(detail.findings[0].first_suspect);
-    let suspect = detail.first_suspect.expect("a suspect");
+    assert!(detail.findings_in_reading_order()[0].first_suspect);
+    let suspect = detail
+        .report
+        .first_suspect
+        .as_ref()
+        .and_then(|s| s.span)
+        .expect("a suspect");
     let sid = e.span_detail(suspect).expect("span").span_id;
     let r = e.handle(Request::Locate {
         trace_id: t.trace_id.clone(),
@@ -265,15 +270,15 @@ fn span_detail_lists_inferred_links_both_ways() {
             let d = e.span_detail(i)?;
             d.inferred
                 .iter()
-                .find(|x| x.0 == "server")
-                .map(|x| (i, x.2))
+                .find(|x| x.role == "server")
+                .map(|x| (i, x.span))
         })
         .expect("an inferred link");
     let back = e.span_detail(server).expect("server");
     assert!(
         back.inferred
             .iter()
-            .any(|x| x.0 == "client" && x.2 == client)
+            .any(|x| x.role == "client" && x.span == client)
     );
 }
 

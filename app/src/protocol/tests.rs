@@ -9,6 +9,7 @@
 
 use super::*;
 use crate::engine::Engine;
+use loupe_core::analysis::messages::Part;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -51,14 +52,14 @@ fn response_tag(r: &Response) -> &'static str {
 }
 
 /// The wire tag of a transcript part.
-fn part_tag(p: &PartEntry) -> &'static str {
+fn part_tag(p: &Part) -> &'static str {
     match p {
-        PartEntry::Text { .. } => "text",
-        PartEntry::ToolCall { .. } => "tool_call",
-        PartEntry::ToolResponse { .. } => "tool_response",
-        PartEntry::Reasoning { .. } => "reasoning",
-        PartEntry::Media { .. } => "media",
-        PartEntry::Other { .. } => "other",
+        Part::Text(_) => "text",
+        Part::ToolCall { .. } => "tool_call",
+        Part::ToolCallResponse { .. } => "tool_call_response",
+        Part::Reasoning(_) => "reasoning",
+        Part::Media { .. } => "media",
+        Part::Other { .. } => "other",
     }
 }
 
@@ -354,34 +355,30 @@ fn response_samples() -> Vec<Response> {
     out
 }
 
-fn part_samples() -> Vec<PartEntry> {
+fn part_samples() -> Vec<Part> {
     vec![
-        PartEntry::Text {
-            text: "hello \"world\"\n".into(),
-        },
-        PartEntry::ToolCall {
+        Part::Text("hello \"world\"\n".into()),
+        Part::ToolCall {
             id: Some("call-1".into()),
             name: "search".into(),
             arguments: r#"{"q":"flights"}"#.into(),
         },
-        PartEntry::ToolCall {
+        Part::ToolCall {
             id: None,
             name: "noop".into(),
             arguments: String::new(),
         },
-        PartEntry::ToolResponse {
+        Part::ToolCallResponse {
             id: Some("call-1".into()),
             response: "[]".into(),
         },
-        PartEntry::Reasoning {
-            text: "think".into(),
-        },
-        PartEntry::Media {
+        Part::Reasoning("think".into()),
+        Part::Media {
             kind: "blob".into(),
             modality: "image".into(),
             detail: "image/png, 3 bytes".into(),
         },
-        PartEntry::Other {
+        Part::Other {
             kind: "x-custom".into(),
             json: r#"{"a":1}"#.into(),
         },
@@ -412,7 +409,7 @@ fn every_transcript_part_has_a_sample() {
         .iter()
         .map(|p| part_tag(p).to_owned())
         .collect();
-    assert_eq!(sampled, serde_variants::<PartEntry>("type"));
+    assert_eq!(sampled, serde_variants::<Part>("type"));
 }
 
 #[test]

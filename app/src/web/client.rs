@@ -17,7 +17,7 @@ use super::io::{OUT_OF_MEMORY_ADVICE, describe, megabytes, serve};
 use super::post::Posted;
 use crate::engine::Engine;
 use crate::protocol::{
-    CANCELLED, FromWorker, LoadReport, Progress, Request, Response, RowWindow, SpanDetail, Stage,
+    CANCELLED, FromWorker, LoadReport, Progress, Request, Response, RowWindow, SpanReport, Stage,
     ToWorker, TraceDetail, ViewInfo, from_wire, to_wire,
 };
 use js_sys::Uint8Array;
@@ -434,7 +434,7 @@ impl Client {
     }
 
     /// One span's details.
-    pub async fn span(&self, span: u32) -> Result<SpanDetail, Failure> {
+    pub async fn span(&self, span: u32) -> Result<SpanReport, Failure> {
         match self.call(&Request::Span { span }).await {
             Response::Span(d) => Ok(*d),
             other => Err(Failure::of(other)),

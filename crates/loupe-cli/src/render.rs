@@ -138,7 +138,7 @@ fn trace_analysis(out: &mut impl Write, r: &TraceReport) -> io::Result<()> {
     } else {
         writeln!(out, "  findings:")?;
         let mut sorted: Vec<_> = r.anomalies.iter().collect();
-        sorted.sort_by_key(|a| match a.severity {
+        sorted.sort_by_key(|a| match a.severity.as_str() {
             "error" => 0,
             "warning" => 1,
             _ => 2,

@@ -150,7 +150,7 @@ impl ViewerState {
         let client = self.client();
         self.refresh_view().await;
         if let Ok(d) = client.trace(t).await {
-            let has_findings = !d.findings.is_empty();
+            let has_findings = !d.report.anomalies.is_empty();
             self.trace_detail.set(Some(d));
             if !same && self.selected.get_untracked().is_none() {
                 self.tab.set(if has_findings {

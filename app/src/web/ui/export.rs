@@ -8,9 +8,9 @@ pub fn export_trace(st: ViewerState) {
     let Some(d) = st.trace_detail.get_untracked() else {
         return;
     };
-    let doc = serde_json::json!({ "schema": "loupe.analysis/1", "traces": [d.report] });
+    let name = format!("{}.analysis.json", d.summary.trace_id);
+    let doc = serde_json::json!({ "schema": "loupe.analysis/1", "traces": [d.report.unindexed()] });
     let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    let name = format!("{}.analysis.json", d.entry.trace_id);
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     if let Err(e) = super::redact::download(&name, &parts, "application/json") {
         st.notify(

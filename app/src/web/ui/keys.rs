@@ -136,10 +136,10 @@ pub fn on_key(st: ViewerState, ev: &web_sys::KeyboardEvent) {
             true
         }
         "f" => {
-            if let Some(s) = st
-                .trace_detail
-                .with_untracked(|d| d.as_ref().and_then(|d| d.first_suspect))
-            {
+            if let Some(s) = st.trace_detail.with_untracked(|d| {
+                d.as_ref()
+                    .and_then(|d| d.report.first_suspect.as_ref()?.span)
+            }) {
                 run(st.reveal(s));
             }
             true

@@ -4,10 +4,10 @@
 use super::actions::run;
 use super::fmt;
 use super::state::{SortKey, use_viewer};
-use crate::protocol::TraceEntry;
+use crate::protocol::TraceSummary;
 use leptos::prelude::*;
 
-fn sorted(mut traces: Vec<TraceEntry>, key: SortKey, desc: bool) -> Vec<TraceEntry> {
+fn sorted(mut traces: Vec<TraceSummary>, key: SortKey, desc: bool) -> Vec<TraceSummary> {
     traces.sort_by(|a, b| {
         let o = match key {
             SortKey::Start => a.start_unix_ns.cmp(&b.start_unix_ns),
@@ -73,12 +73,12 @@ fn Th(key: SortKey, label: &'static str, #[prop(optional)] num: bool) -> impl In
 
 /// A line of the list: a trace on its own, or the traces of one conversation.
 enum Item {
-    One(TraceEntry),
-    Group(String, Vec<TraceEntry>),
+    One(TraceSummary),
+    Group(String, Vec<TraceSummary>),
 }
 
 /// Groups sorted traces by conversation; a group stands where its first trace would.
-fn grouped(traces: Vec<TraceEntry>) -> Vec<Item> {
+fn grouped(traces: Vec<TraceSummary>) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     let mut at: std::collections::HashMap<String, usize> = Default::default();
     for t in traces {
@@ -132,7 +132,7 @@ fn findings_cell(n: u32, sev: &str) -> AnyView {
 }
 
 #[component]
-fn TraceRow(t: TraceEntry, #[prop(optional)] member: bool) -> impl IntoView {
+fn TraceRow(t: TraceSummary, #[prop(optional)] member: bool) -> impl IntoView {
     let st = use_viewer();
     let ix = t.ix;
     let (status, status_class) = status_text(t.errors);
@@ -171,7 +171,7 @@ fn TraceRow(t: TraceEntry, #[prop(optional)] member: bool) -> impl IntoView {
 
 /// A conversation's header row (its totals; folds its traces) and its traces.
 #[component]
-fn GroupRows(id: String, traces: Vec<TraceEntry>) -> impl IntoView {
+fn GroupRows(id: String, traces: Vec<TraceSummary>) -> impl IntoView {
     let st = use_viewer();
     let key = id.clone();
     let label = id.clone();

@@ -6,6 +6,10 @@ use super::fmt;
 use super::state::{Tab, use_viewer as use_store};
 use crate::protocol::*;
 use leptos::prelude::*;
+use loupe_core::analysis::messages::{Message, Part, Transcript};
+use loupe_core::analysis::rules::explanation;
+use loupe_core::report::AnomalyReport;
+use loupe_core::report::span::Kv;
 
 /// Characters of a value shown before "show all".
 const CUT: usize = 400;
@@ -79,7 +83,7 @@ pub fn SidePanel() -> impl IntoView {
     let st = use_store();
     let count = move || {
         st.trace_detail
-            .with(|d| d.as_ref().map_or(0, |d| d.findings.len()))
+            .with(|d| d.as_ref().map_or(0, |d| d.report.anomalies.len()))
     };
     let tab_btn = move |tab: Tab, label: &'static str| {
         view! {
@@ -146,7 +150,7 @@ fn ZoomButton(span: u32) -> impl IntoView {
 }
 
 #[component]
-fn SpanDetailView(d: SpanDetail) -> impl IntoView {
+fn SpanDetailView(d: SpanReport) -> impl IntoView {
     let mut facts: Vec<(&'static str, String)> = vec![
         ("Duration", fmt::dur(d.duration_ns)),
         ("Self time", fmt::dur(d.self_ns)),
@@ -278,12 +282,12 @@ fn SpanDetailView(d: SpanDetail) -> impl IntoView {
                         <p class="small muted">
                             "No trace context connects these spans; Loupe matched them by tool name and time (the disconnected rule)."
                         </p>
-                        {inferred.into_iter().map(|(role, name, span)| view! {
+                        {inferred.into_iter().map(|e| { let (role, name, span) = (e.role, e.name, e.span); view! {
                             <div class="event">
                                 <span class="small">{format!("{role} side: ")}</span>
                                 <SpanChip span=span name=name/>
                             </div>
-                        }).collect_view()}
+                        }}).collect_view()}
                     </section>
                 }
             })}
@@ -296,14 +300,14 @@ fn SpanDetailView(d: SpanDetail) -> impl IntoView {
     }
 }
 
-fn part_view(p: PartEntry) -> AnyView {
+fn part_view(p: Part) -> AnyView {
     match p {
-        PartEntry::Text { text } => view! { <div class="part text"><LongText text=text/></div> }.into_any(),
-        PartEntry::Reasoning { text } => view! {
+        Part::Text(text) => view! { <div class="part text"><LongText text=text/></div> }.into_any(),
+        Part::Reasoning(text) => view! {
             <div class="part reasoning"><span class="part-label">"reasoning"</span><LongText text=text/></div>
         }
         .into_any(),
-        PartEntry::ToolCall { id, name, arguments } => view! {
+        Part::ToolCall { id, name, arguments } => view! {
             <div class="part tool-call">
                 <span class="part-label">{format!("calls {name}")}</span>
                 {id.map(|i| view! { <span class="muted small mono">{format!(" {i}")}</span> })}
@@ -311,7 +315,7 @@ fn part_view(p: PartEntry) -> AnyView {
             </div>
         }
         .into_any(),
-        PartEntry::ToolResponse { id, response } => view! {
+        Part::ToolCallResponse { id, response } => view! {
             <div class="part tool-response">
                 <span class="part-label">"tool result"</span>
                 {id.map(|i| view! { <span class="muted small mono">{format!(" {i}")}</span> })}
@@ -319,18 +323,18 @@ fn part_view(p: PartEntry) -> AnyView {
             </div>
         }
         .into_any(),
-        PartEntry::Media { kind, modality, detail } => view! {
+        Part::Media { kind, modality, detail } => view! {
             <div class="part media"><span class="part-label">{format!("{modality} {kind}")}</span>" "{detail}</div>
         }
         .into_any(),
-        PartEntry::Other { kind, json } => view! {
+        Part::Other { kind, json } => view! {
             <div class="part other"><span class="part-label">{kind}</span><pre class="mono"><LongText text=json/></pre></div>
         }
         .into_any(),
     }
 }
 
-fn message_view(m: MessageEntry, output: bool) -> impl IntoView {
+fn message_view(m: Message, output: bool) -> impl IntoView {
     let role = m.role.clone();
     let class = format!(
         "msg role-{}",
@@ -349,7 +353,7 @@ fn message_view(m: MessageEntry, output: bool) -> impl IntoView {
 }
 
 #[component]
-fn TranscriptView(t: TranscriptEntry) -> impl IntoView {
+fn TranscriptView(t: Transcript) -> impl IntoView {
     view! {
         <section class="transcript" data-testid="transcript">
             <h3>"Conversation" <span class="muted small">{format!(" ({})", t.source)}</span></h3>
@@ -367,7 +371,7 @@ fn TranscriptView(t: TranscriptEntry) -> impl IntoView {
 }
 
 #[component]
-fn FindingCard(f: FindingEntry) -> impl IntoView {
+fn FindingCard(f: AnomalyReport) -> impl IntoView {
     view! {
         <div class=format!("finding {}", f.severity) class:first=f.first_suspect data-kind=f.kind.clone()>
             <div class="finding-head">
@@ -385,7 +389,7 @@ fn FindingCard(f: FindingEntry) -> impl IntoView {
             </div>
             <details>
                 <summary class="small muted">"What it means"</summary>
-                <p class="small">{f.explanation.clone()}</p>
+                <p class="small">{explanation(&f.kind)}</p>
             </details>
         </div>
     }
@@ -401,15 +405,17 @@ fn FindingsPanel() -> impl IntoView {
         let Some(d) = st.trace_detail.get() else {
             return view! { <p class="muted pad">"Loading…"</p> }.into_any();
         };
-        if d.findings.is_empty() {
+        let findings: Vec<AnomalyReport> =
+            d.findings_in_reading_order().into_iter().cloned().collect();
+        if findings.is_empty() {
             return view! { <p class="pad">"No findings: none of the rules fired on this trace."</p> }.into_any();
         }
-        let total = d.findings.len();
+        let total = findings.len();
         let n = shown.get().min(total);
         let left = total - n;
         view! {
             <div class="findings" data-testid="findings">
-                {d.findings.into_iter().take(n).map(|f| view! { <FindingCard f=f/> }).collect_view()}
+                {findings.into_iter().take(n).map(|f| view! { <FindingCard f=f/> }).collect_view()}
                 {(left > 0).then(|| view! {
                     <p class="muted pad more-findings">
                         {format!("Showing {} of {} findings. ", fmt::int(n as u64), fmt::int(total as u64))}
@@ -444,11 +450,24 @@ fn CostPanel() -> impl IntoView {
         let Some(d) = st.trace_detail.get() else {
             return view! { <p class="muted pad">"Loading…"</p> }.into_any();
         };
-        let total = d.entry.duration_ns.max(1) as f64;
-        let mut path = d.critical_path.clone();
+        let total = d.summary.duration_ns.max(1) as f64;
+        let r = d.report;
+        let mut path = r.critical_path.clone();
         path.sort_by_key(|p| std::cmp::Reverse(p.on_path_ns));
-        let path_len = d.critical_path.len();
-        let [tin, tout, cread, ccreate, reason] = d.tokens;
+        let path_len = r.critical_path.len();
+        let t = &r.tokens;
+        let [tin, tout, cread, ccreate, reason] = [
+            t.input,
+            t.output,
+            t.cache_read,
+            t.cache_creation,
+            t.reasoning,
+        ];
+        let cost_by_model = r.cost_by_model.clone();
+        let by_model: Vec<_> = r.tokens.by_model.clone().into_iter().collect();
+        let by_agent: Vec<_> = r.by_agent.clone().into_iter().collect();
+        let by_tool: Vec<_> = r.by_tool.clone().into_iter().collect();
+        let unpriced_models = r.unpriced_models.clone();
         view! {
             <div class="cost">
                 <section>
@@ -464,7 +483,7 @@ fn CostPanel() -> impl IntoView {
                                         <td class="num">{fmt::pct(share)}</td>
                                         <td class="num">{fmt::dur(p.on_path_ns)}</td>
                                         <td class="bar-cell"><span class="mini-bar" style:width=format!("{:.1}%", share * 100.0)></span></td>
-                                        <td><SpanChip span=p.span name=p.name/></td>
+                                        <td>{p.span.map(|s| view! { <SpanChip span=s name=p.name.clone()/> })}</td>
                                     </tr>
                                 }
                             })
@@ -479,42 +498,42 @@ fn CostPanel() -> impl IntoView {
                         <div class="stat"><span class="stat-n">{fmt::int(cread)}</span><span class="stat-l">"cache read"</span></div>
                         <div class="stat"><span class="stat-n">{fmt::int(ccreate)}</span><span class="stat-l">"cache write"</span></div>
                         <div class="stat"><span class="stat-n">{fmt::int(reason)}</span><span class="stat-l">"reasoning"</span></div>
-                        <div class="stat"><span class="stat-n">{fmt::usd(d.entry.cost_usd)}</span><span class="stat-l">"cost"</span></div>
+                        <div class="stat"><span class="stat-n">{fmt::usd(d.summary.cost_usd)}</span><span class="stat-l">"cost"</span></div>
                     </div>
-                    {(!d.unpriced_models.is_empty()).then(|| view! {
-                        <p class="notice-inline">{format!("No price known for: {}. The total cost is left open rather than guessed.", d.unpriced_models.join(", "))}</p>
+                    {(!unpriced_models.is_empty()).then(|| view! {
+                        <p class="notice-inline">{format!("No price known for: {}. The total cost is left open rather than guessed.", unpriced_models.join(", "))}</p>
                     })}
-                    {(!d.by_model.is_empty()).then(|| {
-                        let max = d.by_model.iter().map(|m| (m.input + m.output) as f64).fold(0.0, f64::max);
+                    {(!by_model.is_empty()).then(|| {
+                        let max = by_model.iter().map(|(_, m)| (m.input + m.output) as f64).fold(0.0, f64::max);
                         view! {
                             <table class="grid by-model" data-testid="by-model">
                                 <thead><tr><th>"Model"</th><th class="num">"In"</th><th class="num">"Out"</th><th class="num">"Cache read"</th><th class="num">"Cost"</th><th class="bar-cell">"Tokens"</th></tr></thead>
-                                {d.by_model.into_iter().map(|m| { let tokens = m.input + m.output; view! {
-                                    <tr><td>{m.name}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::int(m.cache_read)}</td><td class="num">{fmt::usd(m.cost_usd)}</td>
+                                {by_model.into_iter().map(|(name, m)| { let tokens = m.input + m.output; let cost = cost_by_model.get(&name).copied(); view! {
+                                    <tr><td>{name}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::int(m.cache_read)}</td><td class="num">{fmt::usd(cost)}</td>
                                     {bar(tokens as f64, max, format!("{} tokens", fmt::int(tokens)))}</tr>
                                 }}).collect_view()}
                             </table>
                         }
                     })}
-                    {(!d.by_agent.is_empty()).then(|| {
-                        let max = d.by_agent.iter().map(|m| (m.input + m.output) as f64).fold(0.0, f64::max);
+                    {(!by_agent.is_empty()).then(|| {
+                        let max = by_agent.iter().map(|(_, m)| (m.input_tokens + m.output_tokens) as f64).fold(0.0, f64::max);
                         view! {
                             <table class="grid by-agent" data-testid="by-agent">
                                 <thead><tr><th>"Agent"</th><th class="num">"Runs"</th><th class="num">"In"</th><th class="num">"Out"</th><th class="num">"Cost"</th><th class="bar-cell">"Tokens"</th></tr></thead>
-                                {d.by_agent.into_iter().map(|m| { let tokens = m.input + m.output; view! {
-                                    <tr><td>{m.name}</td><td class="num">{m.calls}</td><td class="num">{fmt::int(m.input)}</td><td class="num">{fmt::int(m.output)}</td><td class="num">{fmt::usd(m.cost_usd)}</td>
+                                {by_agent.into_iter().map(|(name, m)| { let tokens = m.input_tokens + m.output_tokens; view! {
+                                    <tr><td>{name}</td><td class="num">{m.invocations}</td><td class="num">{fmt::int(m.input_tokens)}</td><td class="num">{fmt::int(m.output_tokens)}</td><td class="num">{fmt::usd(m.cost_usd)}</td>
                                     {bar(tokens as f64, max, format!("{} tokens", fmt::int(tokens)))}</tr>
                                 }}).collect_view()}
                             </table>
                         }
                     })}
-                    {(!d.by_tool.is_empty()).then(|| {
-                        let max = d.by_tool.iter().map(|t| t.duration_ns as f64).fold(0.0, f64::max);
+                    {(!by_tool.is_empty()).then(|| {
+                        let max = by_tool.iter().map(|(_, t)| t.duration_ns as f64).fold(0.0, f64::max);
                         view! {
                             <table class="grid by-tool" data-testid="by-tool">
                                 <thead><tr><th>"Tool"</th><th class="num">"Calls"</th><th class="num">"Errors"</th><th class="num">"Time"</th><th class="bar-cell">"Time share"</th></tr></thead>
-                                {d.by_tool.into_iter().map(|t| { let bad = t.errors > 0; view! {
-                                    <tr><td>{t.name}</td><td class="num">{t.calls}</td><td class="num" class:err-text=bad>{t.errors}</td><td class="num">{fmt::dur(t.duration_ns)}</td>
+                                {by_tool.into_iter().map(|(name, t)| { let bad = t.errors > 0; view! {
+                                    <tr><td>{name}</td><td class="num">{t.calls}</td><td class="num" class:err-text=bad>{t.errors}</td><td class="num">{fmt::dur(t.duration_ns)}</td>
                                     {bar(t.duration_ns as f64, max, fmt::dur(t.duration_ns))}</tr>
                                 }}).collect_view()}
                             </table>
@@ -537,10 +556,10 @@ fn AuditPanel() -> impl IntoView {
         view! {
             <div class="audit" data-testid="audit">
                 <p>
-                    <span class="audit-score">{fmt::pct(d.audit_score)}</span>
+                    <span class="audit-score">{fmt::pct(d.report.audit.score)}</span>
                     " Could an engineer reconstruct this run from the trace alone?"
                 </p>
-                {d.audit.into_iter().map(|a| {
+                {d.report.audit.areas.into_iter().map(|a| {
                     let score = a.score;
                     view! {
                         <section>

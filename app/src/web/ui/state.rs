@@ -79,7 +79,7 @@ pub struct ViewerState {
     /// The root element events are scoped to.
     pub root: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
     /// Files and traces open.
-    pub summary: RwSignal<Summary>,
+    pub summary: RwSignal<SetSummary>,
     /// Errors and messages.
     pub notices: RwSignal<Vec<Notice>>,
     /// A load in progress.
@@ -99,7 +99,7 @@ pub struct ViewerState {
     /// Its row in the view.
     pub selected_row: RwSignal<Option<u32>>,
     /// Its details.
-    pub detail: RwSignal<Option<SpanDetail>>,
+    pub detail: RwSignal<Option<SpanReport>>,
     /// Critical path only.
     pub critical_only: RwSignal<bool>,
     /// The filter text.
@@ -143,7 +143,7 @@ impl ViewerState {
             retained: StoredValue::new_local(Vec::new()),
             settings: StoredValue::new(settings),
             root: StoredValue::new_local(root),
-            summary: RwSignal::new(Summary::default()),
+            summary: RwSignal::new(SetSummary::default()),
             notices: RwSignal::new(Vec::new()),
             progress,
             loading: RwSignal::new(false),

@@ -20,8 +20,10 @@ pub fn TraceView() -> impl IntoView {
         st.summary.with(|s| s.traces.get(t as usize).cloned())
     };
     let suspect = move || {
-        st.trace_detail
-            .with(|d| d.as_ref().and_then(|d| d.first_suspect))
+        st.trace_detail.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.report.first_suspect.as_ref()?.span)
+        })
     };
     view! {
         <main class="trace-page">

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 /// One part of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Part {
     /// Text.
     Text(String),

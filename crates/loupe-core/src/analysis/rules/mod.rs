@@ -60,6 +60,13 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// The severity named by [`Severity::as_str`]'s word.
+    pub fn from_name(name: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
 }
 
 /// One thing that looks wrong.
