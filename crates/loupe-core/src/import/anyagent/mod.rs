@@ -15,14 +15,14 @@
 //!   (`{attributes, schema_url}`) map one to one. `trace_flags` and `trace_state` are kept.
 //! - `final_output` (the agent's answer) is not a span and is not read.
 
-use super::json::{
-    EachRaw, Pos, RawEntries, Scalar, SpanAt, decimal_u128, fields, has_key, head, json_value,
-    parse_document, parse_element, parse_rfc3339_ns, push_attr, raw_items, raw_scalar, trim_start,
-};
-use super::{Importer, Input};
 use crate::builder::{Builder, NewSpan};
 use crate::error::ImportError;
 use crate::id::{SpanId, TraceId, parse_short_hex};
+use crate::import::common::{
+    EachRaw, Pos, RawEntries, Scalar, SpanAt, decimal_u128, fields, has_key, head, json_value,
+    parse_document, parse_element, parse_rfc3339_ns, push_attr, raw_items, raw_scalar, trim_start,
+};
+use crate::import::common::{Importer, Input};
 use crate::intern::Sym;
 use crate::model::{Event, Link, Range32, Resource, ResourceIx, SpanKind, StatusCode};
 use crate::warning::WarningCode;
@@ -72,7 +72,7 @@ impl Importer for AnyAgent {
                 match item {
                     Ok(raw) => span(&mut ctx, raw),
                     Err(e) => {
-                        return Err(super::json::document_error(
+                        return Err(crate::import::common::document_error(
                             input.name, ctx.pos, start, &e, EXPECTED,
                         ));
                     }
@@ -445,7 +445,7 @@ fn attributes(ctx: &mut Ctx<'_>, raw: Option<&RawValue>, owner: &dyn fmt::Displa
         });
         return Range32::EMPTY;
     };
-    let input = ctx.pos.span0;
+    let input = ctx.pos.bounds;
     let mark = ctx.b.attr_mark();
     for (k, v) in entries.0 {
         let value = json_value(ctx.b, input, v);

@@ -8,18 +8,17 @@
 //! of the usual shape; anything it does not handle (and every error) goes to the serde seeds
 //! below, which make the same builder calls.
 
-use super::json::{
-    Scalar, Span0, fields, has_key, head, is_json_lines, lines, scalar_value, text_value,
-    trim_start,
-};
-use super::{Importer, Input};
 use crate::builder::{Builder, NewSpan};
 use crate::error::ImportError;
 use crate::id::{IdText, SpanId, TraceId, parse_id_text};
+use crate::import::common::{Importer, Input};
+use crate::import::common::{
+    InputBounds, LineCol, LineErrors, Pos, Scalar, document_error, fields, has_key, head,
+    is_json_lines, lines, scalar_value, text_value, trim_start,
+};
 use crate::intern::Sym;
 use crate::model::{
     Attr, Event, Link, Range32, Resource, ResourceIx, Scope, ScopeIx, SpanKind, StatusCode, Value,
-    line_column,
 };
 use crate::warning::WarningCode;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -64,7 +63,7 @@ impl Importer for OtlpJson {
             let cp = b.checkpoint();
             let mut ctx = Ctx {
                 b: &mut *b,
-                input: Span0::of(input.bytes),
+                input: InputBounds::of(input.bytes),
                 bytes: input.bytes,
                 limits: input.limits,
                 depth: 0,
@@ -101,14 +100,14 @@ impl OtlpJson {
         text: Option<&str>,
         json_lines: bool,
     ) -> Result<(), ImportError> {
-        let span0 = Span0::of(input.bytes);
+        let bounds = InputBounds::of(input.bytes);
         if json_lines {
-            let mut first_error = None;
-            let mut lines_read = 0usize;
+            let mut errors =
+                LineErrors::new(input.name, EXPECTED, "the rest of this line was skipped");
             for (number, line) in lines(input.bytes) {
                 let mut ctx = Ctx {
                     b: &mut *b,
-                    input: span0,
+                    input: bounds,
                     bytes: input.bytes,
                     limits: input.limits,
                     depth: 0,
@@ -120,30 +119,17 @@ impl OtlpJson {
                     None => parse(&mut serde_json::Deserializer::from_slice(line), &mut ctx),
                 };
                 match r {
-                    Ok(()) => lines_read += 1,
-                    Err(e) => {
-                        let column = e.column();
-                        let msg = clean_message(&e);
-                        b.warn(WarningCode::BadLine, || {
-                            format!("line {number}, column {column}: {msg}; the rest of this line was skipped")
-                        });
-                        first_error.get_or_insert(ImportError::Syntax {
-                            file: input.name.to_owned(),
-                            line: number,
-                            column,
-                            message: msg,
-                        });
-                    }
+                    Ok(()) => errors.read(),
+                    // Spans read before the error in the line are kept; a byte-order mark is not
+                    // skipped (the line fails at column 1).
+                    Err(e) => errors.failed(b, number, 0, &e),
                 }
             }
-            match first_error {
-                Some(e) if lines_read == 0 && b.current_span_count() == 0 => Err(e),
-                _ => Ok(()),
-            }
+            errors.finish(b)
         } else {
             let mut ctx = Ctx {
                 b,
-                input: span0,
+                input: bounds,
                 bytes: input.bytes,
                 limits: input.limits,
                 depth: 0,
@@ -156,28 +142,7 @@ impl OtlpJson {
                     &mut ctx,
                 ),
             };
-            r.map_err(|e| {
-                let (line, column) = if start == 0 {
-                    (e.line(), e.column())
-                } else {
-                    let (l, c) = line_column(input.bytes, start);
-                    let line = l + e.line() - 1;
-                    (
-                        line,
-                        if e.line() == 1 {
-                            c + e.column() - 1
-                        } else {
-                            e.column()
-                        },
-                    )
-                };
-                ImportError::Syntax {
-                    file: input.name.to_owned(),
-                    line,
-                    column,
-                    message: clean_message(&e),
-                }
-            })
+            r.map_err(|e| document_error(input.name, Pos::of(input.bytes), start, &e, EXPECTED))
         }
     }
 }
@@ -191,36 +156,26 @@ fn parse<'de, R: serde_json::de::Read<'de>>(
     de.end()
 }
 
-/// serde_json's message without its " at line L column C" suffix (we report the position ourselves),
-/// and with a hint of what an OTLP file looks like.
-fn clean_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    };
-    match e.classify() {
-        serde_json::error::Category::Eof => {
-            format!("{text}: the JSON ends early (truncated file?)")
-        }
-        serde_json::error::Category::Syntax => format!("{text}: invalid JSON"),
-        _ => format!("{text}; expected OTLP JSON (resourceSpans → scopeSpans → spans)"),
-    }
-}
+/// What an OTLP JSON file looks like, for messages.
+const EXPECTED: &str = "OTLP JSON (resourceSpans → scopeSpans → spans)";
 
 struct Ctx<'c> {
     b: &'c mut Builder,
-    input: Span0,
+    input: InputBounds,
     bytes: &'c [u8],
-    limits: super::Limits,
+    limits: crate::import::common::Limits,
     /// Arrays and key-value lists open around the value being read.
     depth: usize,
 }
 
-impl Ctx<'_> {
-    fn where_(&self, offset: usize) -> String {
-        let (l, c) = line_column(self.bytes, offset);
-        format!("line {l}, column {c}")
+impl<'c> Ctx<'c> {
+    /// `line L, column C` of a byte offset, worked out when printed.
+    fn at(&self, offset: usize) -> LineCol<'c> {
+        Pos {
+            bounds: self.input,
+            bytes: self.bytes,
+        }
+        .at(offset)
     }
 }
 
@@ -602,7 +557,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
     s.trace_id = match trace_id.as_ref().map(|t| id_field::<16>(t)) {
         Some(Id::Bytes(b)) => TraceId::Bytes(b),
         Some(Id::None) | None => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::MissingField, || {
                 format!(
                     "span `{name}` at {at} has no traceId; it is kept in a trace with an empty id"
@@ -611,7 +566,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
             TraceId::Raw(Sym::EMPTY)
         }
         Some(Id::Raw(text)) => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: traceId {text:?} is not 32 hex digits or base64 of 16 bytes; kept as given")
                 });
@@ -621,14 +576,14 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
     s.span_id = match span_id.as_ref().map(|t| id_field::<8>(t)) {
         Some(Id::Bytes(b)) => SpanId::Bytes(b),
         Some(Id::None) | None => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::MissingField, || {
                 format!("span `{name}` at {at} has no spanId; it is kept with an empty id")
             });
             SpanId::Raw(Sym::EMPTY)
         }
         Some(Id::Raw(text)) => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: spanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
                 });
@@ -639,7 +594,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
         Some(Id::Bytes(b)) => Some(SpanId::Bytes(b)),
         Some(Id::None) | None => None,
         Some(Id::Raw(text)) => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: parentSpanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
                 });
@@ -655,7 +610,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
         {
             Some(kind) => kind,
             None => {
-                let (at, what, name) = (ctx.where_(offset), k.describe(), name.text(ctx.b));
+                let (at, what, name) = (ctx.at(offset), k.describe(), name.text(ctx.b));
                 ctx.b.warn(WarningCode::BadValue, || {
                         format!("span `{name}` at {at}: kind is {what}, expected 0–5 or a name such as SPAN_KIND_SERVER; taken as unspecified")
                     });
@@ -664,7 +619,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
         },
     };
     if let Some(what) = bad_status {
-        let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+        let (at, name) = (ctx.at(offset), name.text(ctx.b));
         ctx.b.warn(WarningCode::BadValue, || {
                 format!("span `{name}` at {at}: status code is {what}, expected 0–2 or STATUS_CODE_OK/ERROR/UNSET; taken as unset")
             });
@@ -683,14 +638,14 @@ fn time_field(
 ) -> u64 {
     match v {
         None => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::MissingField, || {
                 format!("span `{name}` at {at} has no {field}; taken as 0")
             });
             0
         }
         Some(v) => v.as_u64().unwrap_or_else(|| {
-            let (at, what, name) = (ctx.where_(offset), v.describe(), name.text(ctx.b));
+            let (at, what, name) = (ctx.at(offset), v.describe(), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadValue, || {
                 format!("span `{name}` at {at}: {field} is {what}, expected unix nanoseconds as a non-negative integer or string; taken as 0")
             });
@@ -1313,7 +1268,7 @@ mod tests {
         };
         let mut ctx = Ctx {
             b: &mut b,
-            input: Span0::of(bytes),
+            input: InputBounds::of(bytes),
             bytes,
             limits: Limits::default(),
             depth: 0,

@@ -34,15 +34,15 @@
 //! milliseconds, microseconds or nanoseconds, told apart by size. Every other field becomes an
 //! attribute of the span.
 
-use super::json::{
+use crate::builder::{Builder, NewSpan};
+use crate::error::ImportError;
+use crate::id::{IdText, SpanId, TraceId, parse_id_text};
+use crate::import::common::{
     EachRaw, EpochUnit, Pos, RawEntries, Scalar, each_json_line, epoch_text_ns, is_json_lines,
     json_value, lines, parse_document, parse_duration_ns, push_attr, raw_scalar, time_ns,
     trim_start,
 };
-use super::{Importer, Input};
-use crate::builder::{Builder, NewSpan};
-use crate::error::ImportError;
-use crate::id::{IdText, SpanId, TraceId, parse_id_text};
+use crate::import::common::{Importer, Input};
 use crate::intern::Sym;
 use crate::model::{Attr, Event, Resource, ResourceIx, SpanKind, StatusCode, Value};
 use crate::warning::WarningCode;
@@ -157,7 +157,7 @@ impl Importer for SpanEvents {
             Some(b'{') => lines(b).next().map(|(_, l)| l),
             Some(b'[') => {
                 // The first element of an array, if it is complete within the first 64 KiB.
-                let h = super::json::head(b, 1 << 16);
+                let h = crate::import::common::head(b, 1 << 16);
                 let mut found = None;
                 let mut de = serde_json::Deserializer::from_slice(h);
                 let _ = EachRaw(|raw: &RawValue| {
@@ -332,7 +332,7 @@ fn status_of(value: &str) -> Option<StatusCode> {
 
 fn read_line(b: &mut Builder, pos: Pos<'_>, raw: &RawValue) -> Option<Line> {
     let e = RawEntries::of(raw)?;
-    let input = pos.span0;
+    let input = pos.bounds;
     let kind_raw = e.get(KIND_FIELDS);
     let kind_text = text(kind_raw).unwrap_or_default();
     let mut l = Line {
