@@ -15,7 +15,7 @@ use super::{
 };
 use crate::builder::NewSpan;
 use crate::id::{SpanId, TraceId};
-use crate::import::json::{Scalar, scalar_value};
+use crate::import::common::{Scalar, scalar_value};
 use crate::intern::Sym;
 use crate::model::{Event, Link, Range32, Resource, ResourceIx, Scope, ScopeIx, StatusCode, Value};
 use std::borrow::Cow;

@@ -26,10 +26,10 @@
 #[path = "gen/mod.rs"]
 pub mod generated;
 
-use super::{Importer, Input};
 use crate::builder::{Builder, INLINE_STRING_MAX, NewSpan};
 use crate::error::ImportError;
 use crate::id::{SpanId, TraceId};
+use crate::import::common::{Importer, Input};
 use crate::intern::Sym;
 use crate::model::{
     Attr, Event, Link, Range32, Resource, ResourceIx, Scope, ScopeIx, SpanKind, StatusCode,

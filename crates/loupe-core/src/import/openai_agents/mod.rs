@@ -30,15 +30,15 @@
 //! `openai_agents.workflow_name`, its `group_id` `gen_ai.conversation.id`, and its `metadata`
 //! `openai_agents.metadata`, on the root spans of that trace.
 
-use super::json::{
-    EachRaw, Pos, RawEntries, Scalar, Span0, SpanAt, append_span_attrs, each_json_line, fields,
-    has_key, head, is_json_lines, json_text_value, json_value, parse_document, parse_element,
-    parse_rfc3339_ns, push_attr, raw_scalar, trim_start,
-};
-use super::{Importer, Input};
 use crate::builder::{Builder, NewSpan};
 use crate::error::ImportError;
 use crate::id::{SpanId, TraceId};
+use crate::import::common::{
+    EachRaw, InputBounds, Pos, RawEntries, Scalar, SpanAt, append_span_attrs, each_json_line,
+    fields, has_key, head, is_json_lines, json_text_value, json_value, parse_document,
+    parse_element, parse_rfc3339_ns, push_attr, raw_scalar, trim_start,
+};
+use crate::import::common::{Importer, Input};
 use crate::intern::Sym;
 use crate::model::{Attr, SpanKind, StatusCode, Value};
 use crate::warning::WarningCode;
@@ -95,7 +95,7 @@ impl Importer for OpenAiAgents {
             };
             parse_document(input, Body(&mut ctx), EXPECTED)
         };
-        attach_trace_info(b, first_span, &traces, pos.span0);
+        attach_trace_info(b, first_span, &traces, pos.bounds);
         result
     }
 }
@@ -143,7 +143,7 @@ impl<'de: 'a, 'a> Visitor<'de> for Body<'_, '_, 'a> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         // A body has `data`; anything else is one item, read whole.
-        let Some(first) = map.next_key::<super::json::Key<'de>>()? else {
+        let Some(first) = map.next_key::<crate::import::common::Key<'de>>()? else {
             return Ok(());
         };
         if first.0 == "data" {
@@ -163,7 +163,7 @@ impl<'de: 'a, 'a> Visitor<'de> for Body<'_, '_, 'a> {
         }
         // An item at the top: gather its entries and read it as one.
         let mut entries = vec![(first.0, map.next_value::<&'de RawValue>()?)];
-        while let Some(k) = map.next_key::<super::json::Key<'de>>()? {
+        while let Some(k) = map.next_key::<crate::import::common::Key<'de>>()? {
             entries.push((k.0, map.next_value::<&'de RawValue>()?));
         }
         item_entries(self.0, &RawEntries(entries), None);
@@ -233,7 +233,9 @@ fn time(
     let value = raw.map(raw_scalar);
     let ns = match &value {
         Some(Scalar::Str(t)) => parse_rfc3339_ns(t),
-        Some(other) => super::json::time_ns(other, super::json::EpochUnit::Guess),
+        Some(other) => {
+            crate::import::common::time_ns(other, crate::import::common::EpochUnit::Guess)
+        }
         None => None,
     };
     if ns.is_none() {
@@ -246,7 +248,7 @@ fn time(
 }
 
 fn span<'a>(ctx: &mut Ctx<'_, 'a>, e: &RawEntries<'a>, offset: usize) {
-    let input = ctx.pos.span0;
+    let input = ctx.pos.bounds;
     let at = ctx.pos.at(offset);
     let data = e
         .get(&["span_data"])
@@ -389,7 +391,7 @@ fn span<'a>(ctx: &mut Ctx<'_, 'a>, e: &RawEntries<'a>, offset: usize) {
 }
 
 /// `usage` → `gen_ai.usage.input_tokens` / `output_tokens`; other counts as `openai_agents.usage.*`.
-fn push_usage(b: &mut Builder, input: Span0, raw: &RawValue) {
+fn push_usage(b: &mut Builder, input: InputBounds, raw: &RawValue) {
     let Some(entries) = RawEntries::of(raw) else {
         let v = json_value(b, input, raw);
         push_attr(b, "openai_agents.usage", v);
@@ -411,7 +413,7 @@ fn attach_trace_info(
     b: &mut Builder,
     first: usize,
     traces: &FxHashMap<TraceId, TraceInfo<'_>>,
-    input: Span0,
+    input: InputBounds,
 ) {
     if traces.is_empty() {
         return;

@@ -15,14 +15,14 @@
 //!   (`{attributes, schema_url}`) map one to one. `trace_flags` and `trace_state` are kept.
 //! - `final_output` (the agent's answer) is not a span and is not read.
 
-use super::json::{
-    EachRaw, Pos, RawEntries, Scalar, SpanAt, decimal_u128, fields, has_key, head, json_value,
-    parse_document, parse_element, parse_rfc3339_ns, push_attr, raw_items, raw_scalar, trim_start,
-};
-use super::{Importer, Input};
 use crate::builder::{Builder, NewSpan};
 use crate::error::ImportError;
 use crate::id::{SpanId, TraceId, parse_short_hex};
+use crate::import::common::{
+    EachRaw, Pos, RawEntries, Scalar, SpanAt, decimal_u128, fields, has_key, head, json_value,
+    parse_document, parse_element, parse_rfc3339_ns, push_attr, raw_items, raw_scalar, trim_start,
+};
+use crate::import::common::{Importer, Input};
 use crate::intern::Sym;
 use crate::model::{Event, Link, Range32, Resource, ResourceIx, SpanKind, StatusCode};
 use crate::warning::WarningCode;
@@ -72,7 +72,7 @@ impl Importer for AnyAgent {
                 match item {
                     Ok(raw) => span(&mut ctx, raw),
                     Err(e) => {
-                        return Err(super::json::document_error(
+                        return Err(crate::import::common::document_error(
                             input.name, ctx.pos, start, &e, EXPECTED,
                         ));
                     }
@@ -445,7 +445,7 @@ fn attributes(ctx: &mut Ctx<'_>, raw: Option<&RawValue>, owner: &dyn fmt::Displa
         });
         return Range32::EMPTY;
     };
-    let input = ctx.pos.span0;
+    let input = ctx.pos.bounds;
     let mark = ctx.b.attr_mark();
     for (k, v) in entries.0 {
         let value = json_value(ctx.b, input, v);
@@ -564,38 +564,4 @@ fn resource(ctx: &mut Ctx<'_>, raw: Option<&RawValue>, owner: &dyn fmt::Display)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn id(text: &str) -> Option<u128> {
-        let raw: Box<RawValue> = serde_json::from_str(text).expect("json");
-        match read_id(Some(&raw)) {
-            AId::Value(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn decimal_ids_never_go_through_f64() {
-        // 2^53 + 1 and a full 128-bit id: a double would round both.
-        assert_eq!(id("9007199254740993"), Some(9_007_199_254_740_993));
-        assert_eq!(
-            id("100927429609276267646756448943279827607"),
-            Some(100_927_429_609_276_267_646_756_448_943_279_827_607)
-        );
-        assert_eq!(
-            id("\"0x4bf92f3577b34da6a3ce929d0e0e4736\""),
-            Some(0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736)
-        );
-        assert_eq!(id("\"00f067aa0ba902b7\""), Some(0x00f0_67aa_0ba9_02b7));
-        assert_eq!(id("\"12345\""), Some(12345));
-        assert_eq!(id("null"), None);
-        assert_eq!(id("0"), None);
-        assert!(matches!(
-            read_id(Some(
-                &serde_json::from_str::<Box<RawValue>>("\"abc-1\"").expect("json")
-            )),
-            AId::Bad(_)
-        ));
-    }
-}
+mod tests;

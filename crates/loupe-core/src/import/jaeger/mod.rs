@@ -38,16 +38,16 @@
 //! hex that is too long for its id, which no Jaeger component writes, gets a `bad_id` warning. In
 //! the api_v2 model (`traceId`/`spanId`) ids are base64 first, hex second.
 
-use super::json::{
-    At, EachEntry, EachRaw, EpochUnit, Lax, Pos, RawEntries, Scalar, Span0, SpanAt,
+use crate::builder::{Builder, NewSpan};
+use crate::error::ImportError;
+use crate::id::{IdText, SpanId, TraceId, parse_id_text, parse_short_hex};
+use crate::import::common::{
+    EachEntry, EachRaw, EpochUnit, InputBounds, Lax, LineCol, Pos, RawEntries, Scalar, SpanAt,
     append_span_attrs, bytes_value, fields, has_key, head, json_value, parse_document,
     parse_duration_ns, parse_element, push_attr, raw_items, raw_scalar, string_value, time_ns,
     trim_start,
 };
-use super::{Importer, Input};
-use crate::builder::{Builder, NewSpan};
-use crate::error::ImportError;
-use crate::id::{IdText, SpanId, TraceId, parse_id_text, parse_short_hex};
+use crate::import::common::{Importer, Input};
 use crate::intern::Sym;
 use crate::model::{
     Attr, Event, Link, Range32, Resource, ResourceIx, Scope, ScopeIx, SpanKind, StatusCode, Value,
@@ -106,8 +106,8 @@ struct Ctx<'c> {
 }
 
 impl Ctx<'_> {
-    fn input(&self) -> Span0 {
-        self.pos.span0
+    fn input(&self) -> InputBounds {
+        self.pos.bounds
     }
 }
 
@@ -176,7 +176,7 @@ impl<'de> Visitor<'de> for Doc<'_, '_> {
                 let mut de = serde_json::Deserializer::from_str(raw.get());
                 if let Err(e) = TraceObject(&mut *ctx).deserialize(&mut de) {
                     let (l, c) = ctx.pos.error_position(ctx.pos.offset(raw.get()), &e);
-                    let text = super::json::error_text(&e);
+                    let text = crate::import::common::error_text(&e);
                     ctx.b.warn(WarningCode::BadValue, || {
                         format!("line {l}, column {c}: a trace object could not be read ({text}); it was skipped")
                     });
@@ -945,7 +945,7 @@ struct Ref {
     span: SpanId,
 }
 
-fn read_refs(ctx: &mut Ctx<'_>, raw: Option<&RawValue>, name: &str, at: At<'_>) -> Vec<Ref> {
+fn read_refs(ctx: &mut Ctx<'_>, raw: Option<&RawValue>, name: &str, at: LineCol<'_>) -> Vec<Ref> {
     let Some(raw) = raw else { return Vec::new() };
     let Some(items) = raw_items(raw) else {
         ctx.b.warn(WarningCode::BadValue, || {
@@ -1018,9 +1018,8 @@ fn read_refs(ctx: &mut Ctx<'_>, raw: Option<&RawValue>, name: &str, at: At<'_>) 
 /// A duration: microseconds as a number or digits, or a text with units (`"5000ns"`, `"1.5s"`).
 fn duration_ns(v: &Scalar<'_>) -> Option<u64> {
     match v {
-        Scalar::Str(t) => {
-            parse_duration_ns(t).or_else(|| super::json::epoch_text_ns(t, EpochUnit::Micros))
-        }
+        Scalar::Str(t) => parse_duration_ns(t)
+            .or_else(|| crate::import::common::epoch_text_ns(t, EpochUnit::Micros)),
         other => time_ns(other, EpochUnit::Micros),
     }
 }
@@ -1072,39 +1071,4 @@ fn read_logs(ctx: &mut Ctx<'_>, raw: Option<&RawValue>, owner: &dyn fmt::Display
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_padded_or_kept() {
-        let s = |t: &str| Scalar::Str(t.to_owned().into());
-        assert_eq!(
-            jaeger_id::<8>(&s("ec2b4e0bcea566d"), false),
-            JId::Bytes([0x0e, 0xc2, 0xb4, 0xe0, 0xbc, 0xea, 0x56, 0x6d])
-        );
-        let JId::Bytes(t) = jaeger_id::<16>(&s("2db17286b3e6b148"), false) else {
-            panic!("not hex")
-        };
-        assert_eq!(&t[..8], &[0; 8]);
-        assert_eq!(t[8], 0x2d);
-        assert_eq!(
-            jaeger_id::<8>(&s("span-2_1"), false),
-            JId::Raw("span-2_1".into())
-        );
-        assert_eq!(
-            jaeger_id::<8>(&s("00000000000000001"), false),
-            JId::TooLong("00000000000000001".into())
-        );
-        assert_eq!(jaeger_id::<8>(&s("0"), false), JId::None);
-        // api_v2: base64 first.
-        assert_eq!(
-            jaeger_id::<8>(&s("AAAAAAAAAAI="), true),
-            JId::Bytes([0, 0, 0, 0, 0, 0, 0, 2])
-        );
-        // UI JSON: an 11-digit hex id is hex, not base64.
-        assert_eq!(
-            jaeger_id::<8>(&s("abcdef01234"), false),
-            JId::Bytes([0, 0, 0x0a, 0xbc, 0xde, 0xf0, 0x12, 0x34])
-        );
-    }
-}
+mod tests;

@@ -8,18 +8,17 @@
 //! of the usual shape; anything it does not handle (and every error) goes to the serde seeds
 //! below, which make the same builder calls.
 
-use super::json::{
-    Scalar, Span0, fields, has_key, head, is_json_lines, lines, scalar_value, text_value,
-    trim_start,
-};
-use super::{Importer, Input};
 use crate::builder::{Builder, NewSpan};
 use crate::error::ImportError;
 use crate::id::{IdText, SpanId, TraceId, parse_id_text};
+use crate::import::common::{Importer, Input};
+use crate::import::common::{
+    InputBounds, LineCol, LineErrors, Pos, Scalar, document_error, fields, has_key, head,
+    is_json_lines, lines, scalar_value, text_value, trim_start,
+};
 use crate::intern::Sym;
 use crate::model::{
     Attr, Event, Link, Range32, Resource, ResourceIx, Scope, ScopeIx, SpanKind, StatusCode, Value,
-    line_column,
 };
 use crate::warning::WarningCode;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -64,7 +63,7 @@ impl Importer for OtlpJson {
             let cp = b.checkpoint();
             let mut ctx = Ctx {
                 b: &mut *b,
-                input: Span0::of(input.bytes),
+                input: InputBounds::of(input.bytes),
                 bytes: input.bytes,
                 limits: input.limits,
                 depth: 0,
@@ -101,14 +100,14 @@ impl OtlpJson {
         text: Option<&str>,
         json_lines: bool,
     ) -> Result<(), ImportError> {
-        let span0 = Span0::of(input.bytes);
+        let bounds = InputBounds::of(input.bytes);
         if json_lines {
-            let mut first_error = None;
-            let mut lines_read = 0usize;
+            let mut errors =
+                LineErrors::new(input.name, EXPECTED, "the rest of this line was skipped");
             for (number, line) in lines(input.bytes) {
                 let mut ctx = Ctx {
                     b: &mut *b,
-                    input: span0,
+                    input: bounds,
                     bytes: input.bytes,
                     limits: input.limits,
                     depth: 0,
@@ -120,30 +119,17 @@ impl OtlpJson {
                     None => parse(&mut serde_json::Deserializer::from_slice(line), &mut ctx),
                 };
                 match r {
-                    Ok(()) => lines_read += 1,
-                    Err(e) => {
-                        let column = e.column();
-                        let msg = clean_message(&e);
-                        b.warn(WarningCode::BadLine, || {
-                            format!("line {number}, column {column}: {msg}; the rest of this line was skipped")
-                        });
-                        first_error.get_or_insert(ImportError::Syntax {
-                            file: input.name.to_owned(),
-                            line: number,
-                            column,
-                            message: msg,
-                        });
-                    }
+                    Ok(()) => errors.read(),
+                    // Spans read before the error in the line are kept; a byte-order mark is not
+                    // skipped (the line fails at column 1).
+                    Err(e) => errors.failed(b, number, 0, &e),
                 }
             }
-            match first_error {
-                Some(e) if lines_read == 0 && b.current_span_count() == 0 => Err(e),
-                _ => Ok(()),
-            }
+            errors.finish(b)
         } else {
             let mut ctx = Ctx {
                 b,
-                input: span0,
+                input: bounds,
                 bytes: input.bytes,
                 limits: input.limits,
                 depth: 0,
@@ -156,28 +142,7 @@ impl OtlpJson {
                     &mut ctx,
                 ),
             };
-            r.map_err(|e| {
-                let (line, column) = if start == 0 {
-                    (e.line(), e.column())
-                } else {
-                    let (l, c) = line_column(input.bytes, start);
-                    let line = l + e.line() - 1;
-                    (
-                        line,
-                        if e.line() == 1 {
-                            c + e.column() - 1
-                        } else {
-                            e.column()
-                        },
-                    )
-                };
-                ImportError::Syntax {
-                    file: input.name.to_owned(),
-                    line,
-                    column,
-                    message: clean_message(&e),
-                }
-            })
+            r.map_err(|e| document_error(input.name, Pos::of(input.bytes), start, &e, EXPECTED))
         }
     }
 }
@@ -191,36 +156,26 @@ fn parse<'de, R: serde_json::de::Read<'de>>(
     de.end()
 }
 
-/// serde_json's message without its " at line L column C" suffix (we report the position ourselves),
-/// and with a hint of what an OTLP file looks like.
-fn clean_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    };
-    match e.classify() {
-        serde_json::error::Category::Eof => {
-            format!("{text}: the JSON ends early (truncated file?)")
-        }
-        serde_json::error::Category::Syntax => format!("{text}: invalid JSON"),
-        _ => format!("{text}; expected OTLP JSON (resourceSpans → scopeSpans → spans)"),
-    }
-}
+/// What an OTLP JSON file looks like, for messages.
+const EXPECTED: &str = "OTLP JSON (resourceSpans → scopeSpans → spans)";
 
 struct Ctx<'c> {
     b: &'c mut Builder,
-    input: Span0,
+    input: InputBounds,
     bytes: &'c [u8],
-    limits: super::Limits,
+    limits: crate::import::common::Limits,
     /// Arrays and key-value lists open around the value being read.
     depth: usize,
 }
 
-impl Ctx<'_> {
-    fn where_(&self, offset: usize) -> String {
-        let (l, c) = line_column(self.bytes, offset);
-        format!("line {l}, column {c}")
+impl<'c> Ctx<'c> {
+    /// `line L, column C` of a byte offset, worked out when printed.
+    fn at(&self, offset: usize) -> LineCol<'c> {
+        Pos {
+            bounds: self.input,
+            bytes: self.bytes,
+        }
+        .at(offset)
     }
 }
 
@@ -602,7 +557,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
     s.trace_id = match trace_id.as_ref().map(|t| id_field::<16>(t)) {
         Some(Id::Bytes(b)) => TraceId::Bytes(b),
         Some(Id::None) | None => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::MissingField, || {
                 format!(
                     "span `{name}` at {at} has no traceId; it is kept in a trace with an empty id"
@@ -611,7 +566,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
             TraceId::Raw(Sym::EMPTY)
         }
         Some(Id::Raw(text)) => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: traceId {text:?} is not 32 hex digits or base64 of 16 bytes; kept as given")
                 });
@@ -621,14 +576,14 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
     s.span_id = match span_id.as_ref().map(|t| id_field::<8>(t)) {
         Some(Id::Bytes(b)) => SpanId::Bytes(b),
         Some(Id::None) | None => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::MissingField, || {
                 format!("span `{name}` at {at} has no spanId; it is kept with an empty id")
             });
             SpanId::Raw(Sym::EMPTY)
         }
         Some(Id::Raw(text)) => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: spanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
                 });
@@ -639,7 +594,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
         Some(Id::Bytes(b)) => Some(SpanId::Bytes(b)),
         Some(Id::None) | None => None,
         Some(Id::Raw(text)) => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadId, || {
                     format!("span `{name}` at {at}: parentSpanId {text:?} is not 16 hex digits or base64 of 8 bytes; kept as given")
                 });
@@ -655,7 +610,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
         {
             Some(kind) => kind,
             None => {
-                let (at, what, name) = (ctx.where_(offset), k.describe(), name.text(ctx.b));
+                let (at, what, name) = (ctx.at(offset), k.describe(), name.text(ctx.b));
                 ctx.b.warn(WarningCode::BadValue, || {
                         format!("span `{name}` at {at}: kind is {what}, expected 0–5 or a name such as SPAN_KIND_SERVER; taken as unspecified")
                     });
@@ -664,7 +619,7 @@ fn finish_span(ctx: &mut Ctx<'_>, mut s: NewSpan, p: SpanParts<'_>) {
         },
     };
     if let Some(what) = bad_status {
-        let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+        let (at, name) = (ctx.at(offset), name.text(ctx.b));
         ctx.b.warn(WarningCode::BadValue, || {
                 format!("span `{name}` at {at}: status code is {what}, expected 0–2 or STATUS_CODE_OK/ERROR/UNSET; taken as unset")
             });
@@ -683,14 +638,14 @@ fn time_field(
 ) -> u64 {
     match v {
         None => {
-            let (at, name) = (ctx.where_(offset), name.text(ctx.b));
+            let (at, name) = (ctx.at(offset), name.text(ctx.b));
             ctx.b.warn(WarningCode::MissingField, || {
                 format!("span `{name}` at {at} has no {field}; taken as 0")
             });
             0
         }
         Some(v) => v.as_u64().unwrap_or_else(|| {
-            let (at, what, name) = (ctx.where_(offset), v.describe(), name.text(ctx.b));
+            let (at, what, name) = (ctx.at(offset), v.describe(), name.text(ctx.b));
             ctx.b.warn(WarningCode::BadValue, || {
                 format!("span `{name}` at {at}: {field} is {what}, expected unix nanoseconds as a non-negative integer or string; taken as 0")
             });
@@ -1281,180 +1236,4 @@ impl<'de> Visitor<'de> for ValuesHolder<'_, '_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::import::Limits;
-
-    /// The set (and result) from reading `bytes` the usual way (`fast`) or with the seeds alone.
-    fn load_with(bytes: &[u8], limits: Limits, fast: bool) -> String {
-        let mut b = Builder::default();
-        let source = b.begin_source("f.json", "otlp-json", None);
-        let input = Input {
-            name: "f.json",
-            bytes,
-            limits,
-        };
-        let r = if fast {
-            OtlpJson.import(&input, &mut b)
-        } else {
-            let text = std::str::from_utf8(bytes).ok();
-            OtlpJson.import_seeds(&input, &mut b, text, is_json_lines(bytes))
-        };
-        b.set_source_bytes(source, bytes.to_vec());
-        format!("{r:?}\n{:#?}", b.finish())
-    }
-
-    /// Whether the fast reader reads `bytes` by itself, without giving up.
-    fn fast_reads(bytes: &[u8]) -> bool {
-        let mut b = Builder::default();
-        b.begin_source("f.json", "otlp-json", None);
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return false;
-        };
-        let mut ctx = Ctx {
-            b: &mut b,
-            input: Span0::of(bytes),
-            bytes,
-            limits: Limits::default(),
-            depth: 0,
-        };
-        scan_text(&mut ctx, text, is_json_lines(bytes)).is_ok()
-    }
-
-    fn assert_same(bytes: &[u8], what: &str) {
-        let tight = Limits {
-            max_value_bytes: 8,
-            max_attrs_per_span: 2,
-            max_value_depth: 1,
-            ..Limits::default()
-        };
-        for limits in [Limits::default(), tight] {
-            let (fast, seeds) = (
-                load_with(bytes, limits, true),
-                load_with(bytes, limits, false),
-            );
-            assert!(
-                fast == seeds,
-                "{what}: the readers differ\n{fast}\n---\n{seeds}"
-            );
-        }
-    }
-
-    /// The OTLP JSON fixtures, by name.
-    fn fixtures() -> Vec<(&'static str, &'static [u8])> {
-        macro_rules! fixture {
-            ($name:literal) => {
-                (
-                    $name,
-                    &include_bytes!(concat!("../../../../tests/fixtures/", $name))[..],
-                )
-            };
-        }
-        vec![
-            fixture!("otlp/valid/agent-run-hex.json"),
-            fixture!("otlp/valid/anyvalue-every-kind.json"),
-            fixture!("otlp/valid/api-v3-result-wrapper.json"),
-            fixture!("otlp/valid/base64-ids-enum-names.json"),
-            fixture!("otlp/valid/collector-file-exporter.jsonl"),
-            fixture!("otlp/valid/sdk-node-agent.jsonl"),
-            fixture!("otlp/valid/sdk-python-agent.json"),
-            fixture!("otlp/valid/snake-case-and-old-names.json"),
-            fixture!("otlp/invalid/bad-lines.jsonl"),
-            fixture!("otlp/invalid/not-json.json"),
-            fixture!("otlp/invalid/parent-cycle.json"),
-            fixture!("otlp/invalid/truncated-after-first-span.json"),
-            fixture!("otlp/invalid/wrong-types-and-odd-ids.json"),
-            fixture!("equivalence/node-agent/otlp.json"),
-            fixture!("equivalence/python-agent/otlp.json"),
-            fixture!("genai/openai-v2-agent.json"),
-            fixture!("genai/openinference-agent.json"),
-            fixture!("genai/openllmetry-agent.json"),
-            fixture!("analysis/conventions/old-message-events.json"),
-            fixture!("analysis/conventions/openllmetry-flattened.json"),
-            fixture!("analysis/secret/positive.json"),
-            fixture!("analysis/truncated/positive.json"),
-        ]
-    }
-
-    #[test]
-    fn fast_reader_matches_the_seeds_on_every_fixture_and_its_truncations() {
-        let synth = loupe_synth::generate(300, 7);
-        let mut inputs = fixtures();
-        inputs.push(("loupe-synth, 300 spans", &synth));
-        let mut read_fast = 0;
-        for (what, bytes) in inputs {
-            assert!(OtlpJson.sniff(bytes).is_ok(), "{what}");
-            read_fast += usize::from(fast_reads(bytes));
-            assert_same(bytes, what);
-            // Cut short at a few places: the fast reader gives up and the seeds report the error.
-            for cut in [1, 2, 3, 5, 8, 13].map(|k| bytes.len() * k / 21) {
-                assert_same(&bytes[..cut], &format!("{what} cut at {cut}"));
-            }
-        }
-        assert!(
-            read_fast >= 15,
-            "the fast reader read only {read_fast} inputs"
-        );
-        assert!(fast_reads(&synth));
-    }
-
-    #[test]
-    fn fast_reader_matches_the_seeds_on_odd_input() {
-        let cases: &[&str] = &[
-            // Escapes in keys, names and ids; lone surrogates; unknown fields of every type.
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","n\u0061me":"a","x":[1,-2.5e3,true,null,{"y":"\ud800"}]}]}]}]}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"caf\u00e9 \"q\""}]}]}]}"#,
-            // Values of every shape, bare values, nulls, numbers as strings and numbers.
-            r#"{"resourceSpans":[{"resource":null,"scopeSpans":[{"scope":null,"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","kind":"SPAN_KIND_CLIENT","startTimeUnixNano":1700000000000000000,"endTimeUnixNano":"1.7e18","status":{"code":"STATUS_CODE_ERROR","message":"m"},"attributes":[null,{"value":{"stringValue":"no key"}},{"key":"a","value":"bare"},{"key":"b","value":12},{"key":"c","value":-3},{"key":"d","value":0.25},{"key":"e","value":[1,"x",[2]]},{"key":"f","value":{"intValue":"x"}},{"key":"g","value":{"doubleValue":"NaN"}},{"key":"h","value":{"boolValue":"true"}},{"key":"i","value":{"bytesValue":"aGVsbG8="}},{"key":"j","value":{"kvlistValue":{"values":[{"key":"k","value":{"arrayValue":{"values":[{"stringValue":"deep \n text"}]}}}]}}},{"key":"l","value":{"arrayValue":null}},{"key":"m","value":{"arrayValue":{"values":"no"}}},{"key":"n","value":{"stringValue":12}},{"key":"o","value":{"stringValue":"a string longer than eight bytes, \u00e9"}},{"key":"p","value":{"intValue":18446744073709551616}},{"key":"q","value":{"doubleValue":1e400}}]}]}]}]}"#,
-            // Bad ids, missing fields, reversed times, bad kind and status, events and links.
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"nothex","spanId":"","parentSpanId":"zz","name":"b","kind":9,"startTimeUnixNano":"5","endTimeUnixNano":"4","status":{"code":7},"events":[{"timeUnixNano":"6","name":"e","attributes":[{"key":"x","value":{"stringValue":"y"}}]}],"links":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","traceState":"t","flags":1}]},{"name":"no ids"}]}]}]}"#,
-            // The api_v3 wrapper, snake_case, old names, schema urls, whitespace everywhere.
-            "\u{feff} { \"result\" : { \"resource_spans\" : [ { \"schema_url\" : \"s\" , \"instrumentation_library_spans\" : [ { \"instrumentation_library\" : { \"name\" : \"lib\" , \"version\" : 1 } , \"spans\" : [ { \"trace_id\" : \"W47/95gDgQPSabYzgT/GDA==\" , \"span_id\" : \"7uGbfsPBsXQ=\" , \"dropped_attributes_count\" : 3 } ] } ] } ] } }\r\n",
-            // Syntax errors the fast reader must not accept.
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a",}]}]}]}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a"}]}]}]} x"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":01}]}]}]}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":"tab	in string"}]}]}]}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":"\q"}]}]}]}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":[1,]}]}]}]}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","x":tru}]}]}]}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a"}]}]}],}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[null]}]}]}"#,
-            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a","events":[null]}]}]}]}"#,
-            r#"{"resourceSpans":{"scopeSpans":[]}}"#,
-            // JSON Lines, one line broken.
-            "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"l1\"}]}]}]}\n\n{\"resourceSpans\":[]}\r\n{\"resourceSpans\":[\n",
-            "{\"resourceSpans\":[]}\n{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"l2\"}]}]}]}\n",
-        ];
-        for (i, case) in cases.iter().enumerate() {
-            assert_same(case.as_bytes(), &format!("case {i}"));
-        }
-        // Nesting deeper than the fast reader goes, and deeper than serde_json goes.
-        for levels in [90, 200] {
-            let deep = format!(
-                r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"name":"d","x":{}{}}}]}}]}}]}}"#,
-                "[".repeat(levels),
-                "]".repeat(levels)
-            );
-            assert_same(deep.as_bytes(), &format!("{levels} levels"));
-        }
-        // Invalid UTF-8 in a value; long text of two- and three-byte characters.
-        let head = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"#;
-        let mut bad = head.as_bytes().to_vec();
-        bad.extend_from_slice(b"\"a\xff b\"}]}]}]}");
-        assert_same(&bad, "invalid UTF-8");
-        for pad in [0, 1, 2] {
-            let long = format!(
-                r#"{head}"né","attributes":[{{"key":"k","value":{{"stringValue":"{}{}"}}}},{{"key":"été","value":{{"stringValue":"€"}}}}]}}]}}]}}]}}"#,
-                "x".repeat(pad),
-                "\u{e9}\u{20ac}".repeat(70_000 / 5)
-            );
-            assert!(fast_reads(long.as_bytes()));
-            assert_same(long.as_bytes(), &format!("long text, pad {pad}"));
-        }
-        // The usual shape is read by the fast reader itself.
-        assert!(fast_reads(cases[3].as_bytes()));
-        assert!(fast_reads(cases[4].as_bytes()));
-        assert!(!fast_reads(cases[0].as_bytes()));
-    }
-}
+mod tests;

@@ -40,15 +40,15 @@
 //! endpoints, other binary annotations are tags of the half whose service wrote them (typed by
 //! their `type`), and other annotations are events.
 
-use super::json::{
-    EachRaw, Lax, Pos, RawEntries, Scalar, Span0, SpanAt, bytes_value, has_key, head, json_value,
-    parse_document, parse_element, push_attr, raw_items, raw_scalar, string_value, trim_start,
-    typed_attr_value,
-};
-use super::{Importer, Input};
 use crate::builder::{Builder, NewSpan};
 use crate::error::ImportError;
 use crate::id::{SpanId, TraceId, parse_short_hex};
+use crate::import::common::{
+    EachRaw, InputBounds, Lax, Pos, RawEntries, Scalar, SpanAt, bytes_value, has_key, head,
+    json_value, parse_document, parse_element, push_attr, raw_items, raw_scalar, string_value,
+    trim_start, typed_attr_value,
+};
+use crate::import::common::{Importer, Input};
 use crate::intern::Sym;
 use crate::model::{
     Attr, Event, Range32, Resource, ResourceIx, Scope, ScopeIx, SpanKind, StatusCode, Value,
@@ -131,8 +131,8 @@ struct Ctx<'c> {
 }
 
 impl Ctx<'_> {
-    fn input(&self) -> Span0 {
-        self.pos.span0
+    fn input(&self) -> InputBounds {
+        self.pos.bounds
     }
 }
 
@@ -1065,7 +1065,7 @@ fn merge_fragments(ctx: &mut Ctx<'_>, first: usize) {
             .filter(|a| !have.contains(&a.key))
             .copied()
             .collect();
-        super::json::append_span_attrs(b, i, &extra);
+        crate::import::common::append_span_attrs(b, i, &extra);
         if !f.events.is_empty() {
             let old = b.set.spans[i].events;
             let mark = b.event_mark();
