@@ -708,7 +708,7 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             K::CostPrompt => cost_prompt = as_f64(set, v),
             K::CostCompletion => cost_completion = as_f64(set, v),
             K::InputMessages | K::OldPrompt | K::SystemInstructions => {
-                step.has_input_messages = true
+                step.has_input_messages = true;
             }
             K::OutputMessages | K::OldCompletion => step.has_output_messages = true,
             K::Intent => {
