@@ -7,7 +7,7 @@ use crate::protocol::{
     DetectorEntry, RedactGroup, RedactItem, RedactPreview, RedactSettings, RedactedFile,
 };
 use loupe_core::model::TraceSet;
-use loupe_core::redact::{self, Action, Planned, Policy};
+use loupe_core::redact::{self, Action, Planned, Policy, PolicyFile, RuleFile};
 use loupe_core::secrets::{Kind, Place};
 use std::collections::BTreeMap;
 
@@ -18,66 +18,45 @@ pub const MAX_ITEMS_PER_RULE: usize = 100;
 /// Bytes of context shown on each side of a match in a long value.
 pub const CONTEXT_BYTES: usize = 80;
 
-/// The settings as a policy in the documented JSON shape (what `loupe redact --policy` reads).
-pub fn policy_json(s: &RedactSettings) -> String {
-    let mut doc = serde_json::Map::new();
-    doc.insert("default".into(), s.action.clone().into());
-    if !s.off.is_empty() {
-        let off: serde_json::Map<String, serde_json::Value> = s
-            .off
-            .iter()
-            .map(|d| (d.clone(), serde_json::Value::Bool(false)))
-            .collect();
-        doc.insert("detectors".into(), off.into());
-    }
-    if !s.actions.is_empty() {
-        let actions: serde_json::Map<String, serde_json::Value> = s
-            .actions
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone().into()))
-            .collect();
-        doc.insert("actions".into(), actions.into());
-    }
-    if !s.rules.is_empty() {
-        let rules: Vec<serde_json::Value> = s
+/// The settings as a policy file (what `loupe redact --policy` reads).
+pub fn policy_file(s: &RedactSettings) -> PolicyFile {
+    PolicyFile {
+        default: Some(s.action.clone()),
+        detectors: s.off.iter().map(|d| (d.clone(), false)).collect(),
+        actions: s.actions.clone(),
+        rule: s
             .rules
             .iter()
-            .map(|r| {
-                let mut m = serde_json::Map::new();
-                m.insert("id".into(), r.id.clone().into());
-                if let Some(p) = r.pattern.as_ref().filter(|p| !p.is_empty()) {
-                    m.insert("pattern".into(), p.clone().into());
-                }
-                if !r.keys.is_empty() {
-                    m.insert("keys".into(), r.keys.clone().into());
-                }
-                m.into()
+            .map(|r| RuleFile {
+                id: r.id.clone(),
+                pattern: r.pattern.clone().filter(|p| !p.is_empty()),
+                keys: r.keys.clone(),
+                action: None,
             })
-            .collect();
-        doc.insert("rules".into(), rules.into());
+            .collect(),
+        allowlist: None,
     }
-    serde_json::to_string_pretty(&serde_json::Value::Object(doc)).unwrap_or_default()
+}
+
+/// The settings as a policy in the documented JSON shape.
+pub fn policy_json(s: &RedactSettings) -> String {
+    serde_json::to_string_pretty(&policy_file(s)).unwrap_or_default()
 }
 
 /// The settings as a policy, or why they cannot be one (a bad pattern, an unknown action).
 pub fn policy(s: &RedactSettings) -> Result<Policy, String> {
-    Policy::parse(&policy_json(s)).map_err(|e| e.to_string())
+    Policy::from_file(policy_file(s)).map_err(|e| e.to_string())
 }
 
-/// The hash key: 32 bytes from the settings' hex, or zeros when it is missing or malformed.
-fn key(s: &RedactSettings) -> Vec<u8> {
-    let hex = s.key.as_bytes();
-    let key: Vec<u8> = hex
-        .chunks(2)
-        .filter_map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
-        .collect();
-    if key.is_empty() { vec![0; 32] } else { key }
+/// The hash key: the bytes of the settings' hex, or why it is not a key.
+fn key(s: &RedactSettings) -> Result<Vec<u8>, String> {
+    redact::key_from_hex(&s.key).map_err(|e| e.to_string())
 }
 
 /// What the redaction will do, with the first [`MAX_ITEMS`] items shown in place.
 pub fn preview(set: &TraceSet, s: &RedactSettings) -> Result<RedactPreview, String> {
     let policy = policy(s)?;
-    let plan = redact::plan(set, &policy, &key(s));
+    let plan = redact::plan(set, &policy, &key(s)?);
     let m = &plan.manifest;
     let mut groups: Vec<RedactGroup> = Vec::new();
     let mut index: BTreeMap<(Kind, String), usize> = BTreeMap::new();
@@ -212,7 +191,7 @@ pub fn export(
     name: &str,
 ) -> Result<(Vec<u8>, RedactedFile), String> {
     let policy = policy(s)?;
-    let out = redact::redact(set, &policy, &key(s));
+    let out = redact::redact(set, &policy, &key(s)?);
     let stem = name
         .trim_end_matches(".gz")
         .trim_end_matches(".json")
@@ -324,6 +303,43 @@ mod tests {
         s.rules[0].pattern = Some("(".into());
         let e = preview(&set(), &s).expect_err("bad pattern");
         assert!(e.contains("rule `employee`: bad pattern"), "{e}");
+    }
+
+    #[test]
+    fn the_policy_is_the_core_type_in_the_documented_shape() {
+        let mut s = settings();
+        s.off.push("email".into());
+        s.rules.push(CustomRule {
+            id: "employee".into(),
+            pattern: Some(String::new()),
+            keys: vec!["user.*".into()],
+        });
+        s.actions.insert("employee".into(), "hash".into());
+        let json = policy_json(&s);
+        let expect = serde_json::json!({
+            "actions": {"employee": "hash"},
+            "default": "mask",
+            "detectors": {"email": false},
+            "rules": [{"id": "employee", "keys": ["user.*"]}],
+        });
+        assert_eq!(json, serde_json::to_string_pretty(&expect).expect("json"));
+        // What the viewer shows is what the CLI reads.
+        let back = Policy::parse(&json).expect("reads back");
+        assert_eq!(
+            format!("{back:?}"),
+            format!("{:?}", policy(&s).expect("policy"))
+        );
+    }
+
+    #[test]
+    fn a_malformed_key_is_an_error() {
+        for bad in ["", "xyz", "abc", "00"] {
+            let mut s = settings();
+            s.key = bad.into();
+            let e = preview(&set(), &s).expect_err("not a key");
+            assert!(e.contains("the hash key"), "{bad}: {e}");
+            assert!(export(&set(), &s, "otlp-json", "run.json").is_err());
+        }
     }
 
     #[test]

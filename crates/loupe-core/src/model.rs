@@ -13,6 +13,8 @@ use crate::intern::{Interner, Sym};
 use crate::warning::Warning;
 use std::borrow::Cow;
 
+mod edit;
+
 /// A span's position in [`TraceSet::spans`].
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct SpanIx(pub u32);

@@ -17,17 +17,19 @@ use js_sys::{Array, Function, Reflect, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// 32 random bytes from the browser, as hex: the hash key of this redaction.
+/// 32 random bytes from the browser, as hex: the hash key of this redaction. Empty when the
+/// browser gives no random bytes: the engine then refuses the key (never a key of zeros).
 fn fresh_key() -> String {
     let bytes = Uint8Array::new_with_length(32);
     let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok();
     if let Some(c) = crypto
         && let Ok(f) = Reflect::get(&c, &"getRandomValues".into())
         && let Ok(f) = f.dyn_into::<Function>()
+        && f.call1(&c, &bytes).is_ok()
     {
-        let _ = f.call1(&c, &bytes);
+        return bytes.to_vec().iter().map(|b| format!("{b:02x}")).collect();
     }
-    bytes.to_vec().iter().map(|b| format!("{b:02x}")).collect()
+    String::new()
 }
 
 /// Offers bytes as a download through a temporary `blob:` URL (nothing leaves the page).

@@ -163,7 +163,7 @@ pub fn audit(
 ) -> Audit {
     let range = set.traces()[trace.0 as usize].spans;
     let spans = || range.as_range().map(|i| SpanIx(i as u32));
-    let step = |ix: SpanIx| &steps[ix.0 as usize];
+    let step_of = |ix: SpanIx| &steps[ix.0 as usize];
 
     // Context.
     let mut agent_name = Counter::new(set, "agent_name", "agent spans", "do not name the agent");
@@ -231,16 +231,16 @@ pub fn audit(
     let mut enforcement = false;
 
     for ix in spans() {
-        let st = step(ix);
+        let step = step_of(ix);
         let s = set.span_record(ix);
         let res = set.resource(s.resource);
         environment |= has_key(set, res.attrs, |k| k.starts_with("deployment.environment"));
-        user |= !st.user_id.is_empty()
+        user |= !step.user_id.is_empty()
             || has_key(set, res.attrs, |k| k == "tenant.id" || k == "user.id")
             || has_key(set, s.attrs, |k| {
                 k == "tenant.id" || k.ends_with(".tenant.id")
             });
-        conversation |= !st.conversation_id.is_empty();
+        conversation |= !step.conversation_id.is_empty();
         instructions |= has_key(set, s.attrs, |k| {
             (k.starts_with("gen_ai.prompt.")
                 && (k.ends_with(".name") || k.ends_with(".version") || k.ends_with(".id"))
@@ -252,38 +252,38 @@ pub fn audit(
                 || k == "gen_ai.system_instructions.version"
         });
         timing.add(ix, s.end_unix_ns > s.start_unix_ns);
-        if st.failed {
-            errors_typed.add(ix, !st.error_type.is_empty());
+        if step.failed {
+            errors_typed.add(ix, !step.error_type.is_empty());
         }
-        match st.op {
+        match step.op {
             Operation::InvokeAgent | Operation::CreateAgent => {
-                agent_name.add(ix, !st.agent_name.is_empty());
-                agent_version.add(ix, !st.agent_version.is_empty());
+                agent_name.add(ix, !step.agent_name.is_empty());
+                agent_version.add(ix, !step.agent_version.is_empty());
             }
             Operation::ExecuteTool => {
-                tool_name.add(ix, !st.tool_name.is_empty());
-                tool_args.add(ix, st.tool_arguments.is_some());
-                tool_result.add(ix, st.tool_result.is_some() || st.failed);
+                tool_name.add(ix, !step.tool_name.is_empty());
+                tool_args.add(ix, step.tool_arguments.is_some());
+                tool_result.add(ix, step.tool_result.is_some() || step.failed);
                 tool_status.add(
                     ix,
-                    s.status != StatusCode::Unset || !st.error_type.is_empty(),
+                    s.status != StatusCode::Unset || !step.error_type.is_empty(),
                 );
                 tool_version.add(ix, has_key(set, s.attrs, |k| k.ends_with("tool.version")));
-                why.add(ix, st.intent.is_some());
+                why.add(ix, step.intent.is_some());
             }
             Operation::Guardrail | Operation::Approval => {
                 enforcement = true;
-                why.add(ix, st.intent.is_some());
+                why.add(ix, step.intent.is_some());
             }
-            Operation::Handoff => why.add(ix, st.intent.is_some()),
+            Operation::Handoff => why.add(ix, step.intent.is_some()),
             op if op.is_model_call() => {
-                model_version.add(ix, !st.response_model.is_empty());
-                let both = st.has_input_messages && st.has_output_messages;
-                let signals = st.tokens.any() && !finish_reasons(set, st).is_empty();
+                model_version.add(ix, !step.response_model.is_empty());
+                let both = step.has_input_messages && step.has_output_messages;
+                let signals = step.tokens.any() && !finish_reasons(set, step).is_empty();
                 model_io.add(ix, both || signals);
                 tokens.add(
                     ix,
-                    st.tokens.present & (Tokens::INPUT | Tokens::OUTPUT) != 0,
+                    step.tokens.present & (Tokens::INPUT | Tokens::OUTPUT) != 0,
                 );
                 if op != Operation::Embeddings {
                     cost.add(ix, priced(ix));

@@ -573,7 +573,7 @@ fn pick<T: Copy>(slot: &mut (Option<T>, u8), value: Option<T>, rank: u8) {
 pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
     let span = set.span_record(ix);
     let name = set.str(span.name);
-    let mut st = Step::default();
+    let mut step = Step::default();
     let mut op: (Option<Operation>, u8) = (None, u8::MAX);
     let mut provider = (None, u8::MAX);
     let mut req_model = (None, u8::MAX);
@@ -614,8 +614,9 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
                     if key.starts_with("gen_ai.completion.") && key.ends_with(".finish_reason") {
                         pick(&mut finish, Some(v), 2);
                     }
-                } else if st.intent.is_none() && INTENT_SUFFIXES.iter().any(|s| key.ends_with(s)) {
-                    st.intent = Some(v);
+                } else if step.intent.is_none() && INTENT_SUFFIXES.iter().any(|s| key.ends_with(s))
+                {
+                    step.intent = Some(v);
                 }
             }
             K::OperationName => {
@@ -658,8 +659,8 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             }
             K::AgentName => pick(&mut agent_name, txt(v), 0),
             K::AgentNameOi => pick(&mut agent_name, txt(v), 1),
-            K::AgentId => st.agent_id = Text::of(v),
-            K::AgentVersion => st.agent_version = Text::of(v),
+            K::AgentId => step.agent_id = Text::of(v),
+            K::AgentVersion => step.agent_version = Text::of(v),
             K::Provider => pick(&mut provider, txt(v), 0),
             K::System => pick(&mut provider, txt(v), 1),
             K::LlmProvider => pick(&mut provider, txt(v), 2),
@@ -688,7 +689,7 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             K::LlmFinishReason => pick(&mut finish, Some(v), 1),
             K::ToolName => pick(&mut tool_name, txt(v), 0),
             K::ToolNameOi => pick(&mut tool_name, txt(v), 1),
-            K::ToolCallId => st.tool_call_id = Text::of(v),
+            K::ToolCallId => step.tool_call_id = Text::of(v),
             K::ToolArguments => pick(&mut tool_args, Some(v), 0),
             K::ToolArgumentsOld => pick(&mut tool_args, Some(v), 1),
             K::ToolResult => pick(&mut tool_result, Some(v), 0),
@@ -702,15 +703,17 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             K::SessionId => pick(&mut conversation, txt(v), 1),
             K::UserId => pick(&mut user, txt(v), 0),
             K::EndUserId => pick(&mut user, txt(v), 1),
-            K::ErrorType => st.error_type = Text::of(v),
+            K::ErrorType => step.error_type = Text::of(v),
             K::CostTotal => cost_total = as_f64(set, v),
             K::CostPrompt => cost_prompt = as_f64(set, v),
             K::CostCompletion => cost_completion = as_f64(set, v),
-            K::InputMessages | K::OldPrompt | K::SystemInstructions => st.has_input_messages = true,
-            K::OutputMessages | K::OldCompletion => st.has_output_messages = true,
+            K::InputMessages | K::OldPrompt | K::SystemInstructions => {
+                step.has_input_messages = true;
+            }
+            K::OutputMessages | K::OldCompletion => step.has_output_messages = true,
             K::Intent => {
-                if st.intent.is_none() {
-                    st.intent = Some(v);
+                if step.intent.is_none() {
+                    step.intent = Some(v);
                 }
             }
         }
@@ -720,20 +723,20 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
         if Some(e.name) == keys.details_event {
             for a in set.attrs(e.attrs) {
                 match keys.class(a.key) {
-                    K::InputMessages | K::SystemInstructions => st.has_input_messages = true,
-                    K::OutputMessages => st.has_output_messages = true,
+                    K::InputMessages | K::SystemInstructions => step.has_input_messages = true,
+                    K::OutputMessages => step.has_output_messages = true,
                     _ => {}
                 }
             }
         } else if keys.old_message_events.contains(&e.name) {
             let ev = set.str(e.name);
             if ev == "gen_ai.choice" || ev == "gen_ai.content.completion" {
-                st.has_output_messages = true;
+                step.has_output_messages = true;
             } else {
-                st.has_input_messages = true;
+                step.has_input_messages = true;
             }
-        } else if Some(e.name) == keys.exception_event && st.error_type.is_empty() {
-            st.error_type = set
+        } else if Some(e.name) == keys.exception_event && step.error_type.is_empty() {
+            step.error_type = set
                 .attrs(e.attrs)
                 .iter()
                 .find(|a| Some(a.key) == keys.exception_type)
@@ -770,7 +773,7 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
                 })
             })
     };
-    st.op = op.0.or_else(from_name).unwrap_or_else(|| {
+    step.op = op.0.or_else(from_name).unwrap_or_else(|| {
         if req_model.0.is_some() || input.0.is_some() {
             Operation::Chat
         } else if tool_name.0.is_some() {
@@ -782,16 +785,16 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
         }
     });
     // Guardrail and approval names win over a generic workflow kind.
-    if st.op == Operation::Workflow
+    if step.op == Operation::Workflow
         && let Some(o @ (Operation::Guardrail | Operation::Approval | Operation::Handoff)) =
             from_name()
     {
-        st.op = o;
+        step.op = o;
     }
 
-    st.provider = provider.0.unwrap_or_default();
-    st.request_model = req_model.0.unwrap_or_default();
-    st.response_model = resp_model.0.unwrap_or_default();
+    step.provider = provider.0.unwrap_or_default();
+    step.request_model = req_model.0.unwrap_or_default();
+    step.response_model = resp_model.0.unwrap_or_default();
     let mut t = Tokens::default();
     for (slot, field, bit) in [
         (input.0, &mut t.input, Tokens::INPUT),
@@ -809,16 +812,16 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             t.present |= bit;
         }
     }
-    st.tokens = t;
-    st.finish_reasons = finish.0;
-    st.conversation_id = conversation.0.unwrap_or_default();
-    st.user_id = user.0.unwrap_or_default();
-    st.reported_cost_usd = cost_total.or(match (cost_prompt, cost_completion) {
+    step.tokens = t;
+    step.finish_reasons = finish.0;
+    step.conversation_id = conversation.0.unwrap_or_default();
+    step.user_id = user.0.unwrap_or_default();
+    step.reported_cost_usd = cost_total.or(match (cost_prompt, cost_completion) {
         (None, None) => None,
         (p, c) => Some(p.unwrap_or(0.0) + c.unwrap_or(0.0)),
     });
-    st.has_input_messages |= flattened_in;
-    st.has_output_messages |= flattened_out;
+    step.has_input_messages |= flattened_in;
+    step.has_output_messages |= flattened_out;
 
     // Names from the span name when attributes do not give them (`execute_tool search`, `invoke_agent planner`).
     let suffix = name
@@ -828,23 +831,23 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             at: (at + 1) as u32,
         })
         .filter(|t| !t.get(set).trim().is_empty());
-    st.tool_name = tool_name.0.unwrap_or_default();
-    st.agent_name = agent_name.0.unwrap_or_default();
-    match st.op {
+    step.tool_name = tool_name.0.unwrap_or_default();
+    step.agent_name = agent_name.0.unwrap_or_default();
+    match step.op {
         Operation::ExecuteTool => {
-            if st.tool_name.is_empty() {
-                st.tool_name = if entity_name.is_empty() {
+            if step.tool_name.is_empty() {
+                step.tool_name = if entity_name.is_empty() {
                     suffix.unwrap_or_default()
                 } else {
                     entity_name
                 };
             }
-            st.tool_arguments = tool_args.0.or(generic_in);
-            st.tool_result = tool_result.0.or(generic_out);
+            step.tool_arguments = tool_args.0.or(generic_in);
+            step.tool_result = tool_result.0.or(generic_out);
         }
         Operation::InvokeAgent | Operation::CreateAgent => {
-            if st.agent_name.is_empty() {
-                st.agent_name = if entity_name.is_empty() {
+            if step.agent_name.is_empty() {
+                step.agent_name = if entity_name.is_empty() {
                     suffix.unwrap_or_default()
                 } else {
                     entity_name
@@ -852,28 +855,28 @@ pub fn step(set: &TraceSet, keys: &KeyTable, ix: SpanIx) -> Step {
             }
         }
         op if op.is_model_call() => {
-            if st.request_model.is_empty()
-                && st.response_model.is_empty()
+            if step.request_model.is_empty()
+                && step.response_model.is_empty()
                 && let Some(s) = suffix
             {
-                st.request_model = s;
+                step.request_model = s;
             }
             // OpenInference records the whole request and response as generic values.
-            st.has_input_messages |= generic_in.is_some();
-            st.has_output_messages |= generic_out.is_some();
+            step.has_input_messages |= generic_in.is_some();
+            step.has_output_messages |= generic_out.is_some();
         }
         _ => {
-            st.tool_arguments = tool_args.0;
-            st.tool_result = tool_result.0;
+            step.tool_arguments = tool_args.0;
+            step.tool_result = tool_result.0;
         }
     }
-    st.failed = span.status == StatusCode::Error || !st.error_type.is_empty();
-    st
+    step.failed = span.status == StatusCode::Error || !step.error_type.is_empty();
+    step
 }
 
 /// Finish reasons of a step as strings (from an array, a JSON array in a string, or a string).
-pub fn finish_reasons(set: &TraceSet, st: &Step) -> Vec<String> {
-    let Some(v) = st.finish_reasons else {
+pub fn finish_reasons(set: &TraceSet, step: &Step) -> Vec<String> {
+    let Some(v) = step.finish_reasons else {
         return Vec::new();
     };
     match set.value(v) {
@@ -926,79 +929,4 @@ pub fn trace_conversation(set: &TraceSet, steps: &[Step], trace: TraceIx) -> Opt
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn operations_round_trip_through_their_names() {
-        let names: std::collections::BTreeSet<&str> =
-            Operation::ALL.iter().map(|op| op.as_str()).collect();
-        assert_eq!(names.len(), Operation::ALL.len(), "names are distinct");
-        for op in Operation::ALL {
-            assert_eq!(Operation::from_name(op.as_str()), Some(op));
-        }
-        assert_eq!(Operation::from_name("banana"), None);
-    }
-
-    fn span(trace: u8, id: u8, parent: Option<u8>, attrs: &[(&str, &str)]) -> String {
-        let attrs: Vec<String> = attrs
-            .iter()
-            .map(|(k, v)| format!(r#"{{"key":"{k}","value":{{"stringValue":"{v}"}}}}"#))
-            .collect();
-        format!(
-            r#"{{"traceId":"{trace:032x}","spanId":"{id:016x}","parentSpanId":"{}","name":"s{id}","startTimeUnixNano":"{}","endTimeUnixNano":"1000","attributes":[{}]}}"#,
-            parent.map(|p| format!("{p:016x}")).unwrap_or_default(),
-            u32::from(id),
-            attrs.join(",")
-        )
-    }
-
-    #[test]
-    fn a_trace_takes_the_conversation_of_its_shallowest_span() {
-        let spans = [
-            // Trace 1: the root has none; its children name the session and, deeper, another id.
-            span(1, 1, None, &[]),
-            span(1, 2, Some(1), &[("session.id", "sess-a")]),
-            span(1, 3, Some(2), &[("gen_ai.conversation.id", "deeper")]),
-            span(1, 4, Some(1), &[("session.id", "later")]),
-            // Trace 2: the conversation id wins over the session id on the same span.
-            span(
-                2,
-                5,
-                None,
-                &[("session.id", "s"), ("gen_ai.conversation.id", "conv-b")],
-            ),
-            // Trace 3: `gen_ai.session.id` is read too.
-            span(3, 6, None, &[("gen_ai.session.id", "g")]),
-            // Trace 4: none.
-            span(4, 7, None, &[("user.id", "u")]),
-        ];
-        let doc = format!(
-            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
-            spans.join(",")
-        );
-        let set = crate::load("c.json", doc.into_bytes()).expect("loads");
-        let steps = steps(&set);
-        let by_trace: Vec<Option<String>> = (0..set.traces().len() as u32)
-            .map(|t| trace_conversation(&set, &steps, TraceIx(t)))
-            .collect();
-        let mut ids: Vec<(String, Option<String>)> = set
-            .traces()
-            .iter()
-            .zip(by_trace)
-            .map(|(t, c)| (t.id.display(set.strings()).to_string(), c))
-            .collect();
-        ids.sort();
-        let want = |t: u8, c: Option<&str>| (format!("{t:032x}"), c.map(str::to_owned));
-        assert_eq!(
-            ids,
-            [
-                want(1, Some("sess-a")),
-                want(2, Some("conv-b")),
-                want(3, Some("g")),
-                want(4, None),
-            ]
-        );
-        assert_eq!(trace_conversation(&set, &steps, TraceIx(99)), None);
-    }
-}
+mod tests;

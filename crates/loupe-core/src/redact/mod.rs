@@ -15,6 +15,7 @@
 //! The core has no random numbers: the caller supplies the hash key (the CLI reads 32 bytes from
 //! the operating system for each export).
 
+mod key;
 pub mod policy;
 
 use crate::builder::INLINE_STRING_MAX;
@@ -24,9 +25,9 @@ use crate::secrets::engine::{RuleRef, Sink, TextHit};
 use crate::secrets::keys::KeyClass;
 use crate::secrets::walk::{self, Slot};
 use crate::secrets::{Kind, Place};
-use crate::{SpanId, TraceId};
 use hmac::{Hmac, Mac};
-pub use policy::{Action, Policy, PolicyError};
+pub use key::{KeyError, MIN_KEY_BYTES, key_from_hex};
+pub use policy::{Action, Policy, PolicyError, PolicyFile, RuleFile};
 use rustc_hash::FxHashMap;
 use sha2::Sha256;
 use std::borrow::Cow;
@@ -203,18 +204,15 @@ struct Edits {
 
 /// Computes what [`redact`] would do to `set` with `policy` and `key`, without doing it.
 pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
-    let engine = &policy.engine;
-    // HMAC takes keys of any length.
-    let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| {
-        <Hmac<Sha256> as Mac>::new_from_slice(&[0; 32]).expect("a 32-byte key is valid")
-    });
+    let scanner = &policy.scanner;
+    let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
     let mut r = Redactor {
         policy,
         mac,
         counts: BTreeMap::new(),
         drop: false,
         items: Vec::new(),
-        at: At::default(),
+        site: ScanSite::default(),
     };
     let mut manifest = Manifest {
         schema: MANIFEST_SCHEMA,
@@ -282,12 +280,12 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
                 manifest.attributes_not_allowed += 1;
             }
         }
-        walk::leaves(set, engine, list, |leaf| {
+        walk::leaves(set, scanner, list, |leaf| {
             if dropped[leaf.top as usize] || dropped[leaf.owner as usize] {
                 return;
             }
             let is_bytes = matches!(leaf.value, Value::Bytes(_));
-            r.at = At {
+            r.site = ScanSite {
                 span,
                 trace: trace_of(span),
                 place,
@@ -295,9 +293,9 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
                 value: Held::Slot(leaf.slot),
             };
             let new = if let Some(text) = walk::leaf_text(set, leaf) {
-                engine.process(&text, leaf.class, &mut r)
-            } else if let Some(digits) = walk::numeric_card(leaf, engine) {
-                r.at.value = Held::Number(digits.clone());
+                scanner.process(&text, leaf.class, &mut r)
+            } else if let Some(digits) = walk::numeric_card(leaf, scanner) {
+                r.site.value = Held::Number(digits.clone());
                 r.hit(&TextHit {
                     kind: Kind::PaymentCard,
                     rule: RuleRef::Builtin(Kind::PaymentCard),
@@ -330,14 +328,14 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
         let new = if text.is_empty() {
             None
         } else {
-            r.at = At {
+            r.site = ScanSite {
                 span: Some(span),
                 trace: Some(set.spans[span.0 as usize].trace),
                 place,
                 key: String::new(),
                 value: Held::Sym(sym),
             };
-            let new = engine.process(text, KeyClass::NONE, r);
+            let new = scanner.process(text, KeyClass::NONE, r);
             r.drop = false;
             new
         };
@@ -372,14 +370,14 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
     // Warnings may quote values.
     let mut warnings = Vec::new();
     for (i, w) in set.warnings.iter().enumerate() {
-        r.at = At {
+        r.site = ScanSite {
             span: None,
             trace: None,
             place: Place::ImportWarning(i as u32),
             key: String::new(),
             value: Held::Warning(i),
         };
-        if let Some(new) = engine.process(&w.message, KeyClass::NONE, &mut r) {
+        if let Some(new) = scanner.process(&w.message, KeyClass::NONE, &mut r) {
             warnings.push((i, new));
         }
         r.drop = false;
@@ -446,7 +444,7 @@ fn copy(set: &TraceSet) -> TraceSet {
 
 /// What the redactor is scanning now, for the plan's items.
 #[derive(Debug)]
-struct At {
+struct ScanSite {
     span: Option<SpanIx>,
     trace: Option<TraceIx>,
     place: Place,
@@ -454,9 +452,9 @@ struct At {
     value: Held,
 }
 
-impl Default for At {
+impl Default for ScanSite {
     fn default() -> Self {
-        At {
+        ScanSite {
             span: None,
             trace: None,
             place: Place::SpanAttribute,
@@ -473,14 +471,14 @@ struct Redactor<'p> {
     /// A `drop` action matched in the value being scanned.
     drop: bool,
     items: Vec<Planned>,
-    at: At,
+    site: ScanSite,
 }
 
 impl Sink for Redactor<'_> {
     fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
         let (label, custom) = match h.rule {
             RuleRef::Builtin(k) => (k.as_str().to_owned(), None),
-            RuleRef::Custom(i) => (self.policy.engine.custom[i as usize].id.clone(), Some(i)),
+            RuleRef::Custom(i) => (self.policy.scanner.custom[i as usize].id.clone(), Some(i)),
         };
         let action = self.policy.action(h.kind, custom);
         *self
@@ -504,17 +502,17 @@ impl Sink for Redactor<'_> {
             }
         };
         self.items.push(Planned {
-            trace: self.at.trace,
-            span: self.at.span,
-            place: self.at.place,
-            key: self.at.key.clone(),
+            trace: self.site.trace,
+            span: self.site.span,
+            place: self.site.place,
+            key: self.site.key.clone(),
             json_path: h.json_path.clone(),
             range: h.range.0..h.range.1,
             kind: h.kind,
             rule: label,
             action,
             replacement: replacement.clone(),
-            value: self.at.value.clone(),
+            value: self.site.value.clone(),
         });
         Some(replacement)
     }
@@ -581,9 +579,7 @@ fn apply(mut set: TraceSet, plan: Plan) -> Redacted {
     for (i, new) in warnings {
         set.warnings[i].message = new;
     }
-    if dropped.iter().any(|&d| d) {
-        remove_attrs(&mut set, &dropped);
-    }
+    set.retain_attrs(|i, _| !dropped[i]);
     purge(&mut set);
     Redacted { set, manifest }
 }
@@ -595,57 +591,6 @@ fn push_text(set: &mut TraceSet, bytes: Vec<u8>, encoding: TextEncoding) -> Text
         encoding,
     });
     id
-}
-
-/// Removes dropped attributes from the arena and shifts every range over it.
-fn remove_attrs(set: &mut TraceSet, dropped: &[bool]) {
-    let mut before = Vec::with_capacity(dropped.len() + 1);
-    let mut kept = 0u32;
-    for &d in dropped {
-        before.push(kept);
-        kept += u32::from(!d);
-    }
-    before.push(kept);
-    let remap = |r: Range32| -> Range32 {
-        let s = before[r.start as usize];
-        Range32 {
-            start: s,
-            len: before[(r.start + r.len) as usize] - s,
-        }
-    };
-    let fix = |v: &mut Value| {
-        if let Value::KvList(r) = v {
-            *r = remap(*r);
-        }
-    };
-    for s in &mut set.spans {
-        s.attrs = remap(s.attrs);
-    }
-    for e in &mut set.events {
-        e.attrs = remap(e.attrs);
-    }
-    for l in &mut set.links {
-        l.attrs = remap(l.attrs);
-    }
-    for x in &mut set.resources {
-        x.attrs = remap(x.attrs);
-    }
-    for x in &mut set.scopes {
-        x.attrs = remap(x.attrs);
-    }
-    for v in &mut set.array_values {
-        fix(v);
-    }
-    let mut k = 0;
-    for (i, &gone) in dropped.iter().enumerate().take(set.attrs.len()) {
-        if !gone {
-            let mut a = set.attrs[i];
-            fix(&mut a.value);
-            set.attrs[k] = a;
-            k += 1;
-        }
-    }
-    set.attrs.truncate(k);
 }
 
 /// Rebuilds the string pool with only the strings in use, drops unused texts, and blanks the
@@ -661,65 +606,40 @@ fn purge(set: &mut TraceSet) {
         }
         Sym(map[i])
     };
-    let tid = |id: TraceId, m: &mut dyn FnMut(Sym) -> Sym| match id {
-        TraceId::Raw(s) => TraceId::Raw(m(s)),
-        b => b,
-    };
-    let sid = |id: SpanId, m: &mut dyn FnMut(Sym) -> Sym| match id {
-        SpanId::Raw(s) => SpanId::Raw(m(s)),
-        b => b,
-    };
-    for t in &mut set.traces {
-        t.id = tid(t.id, &mut m);
-    }
-    for s in &mut set.spans {
-        s.span_id = sid(s.span_id, &mut m);
-        s.parent_id = s.parent_id.map(|p| sid(p, &mut m));
-        s.name = m(s.name);
-        s.status_message = m(s.status_message);
-        s.trace_state = m(s.trace_state);
-    }
-    for e in &mut set.events {
-        e.name = m(e.name);
-    }
-    for l in &mut set.links {
-        l.trace_id = tid(l.trace_id, &mut m);
-        l.span_id = sid(l.span_id, &mut m);
-        l.trace_state = m(l.trace_state);
-    }
-    for r in &mut set.resources {
-        r.service_name = m(r.service_name);
-        r.schema_url = m(r.schema_url);
-    }
-    for s in &mut set.scopes {
-        s.name = m(s.name);
-        s.version = m(s.version);
-        s.schema_url = m(s.schema_url);
-    }
-    // Values: re-intern, and note which texts and input ranges are still used.
+    set.map_syms(&mut m);
+    // Note which texts and input ranges values still use.
     let mut live_text = vec![false; set.texts.len()];
     let mut live: Vec<(u32, usize, usize)> = Vec::new();
-    let mut value = |v: &mut Value, m: &mut dyn FnMut(Sym) -> Sym| match v {
-        Value::Str(s) => *s = m(*s),
+    set.map_values(|v| match v {
         Value::Src(s) => live.push((s.source(), s.offset(), s.len())),
         Value::Text(t) | Value::Bytes(t) => live_text[t.0 as usize] = true,
-        _ => {}
-    };
-    for a in &mut set.attrs {
-        a.key = m(a.key);
-        value(&mut a.value, &mut m);
-    }
-    for v in &mut set.array_values {
-        value(v, &mut m);
-    }
-    for (i, t) in set.texts.iter_mut().enumerate() {
+        Value::Empty
+        | Value::Str(_)
+        | Value::Bool(_)
+        | Value::Int(_)
+        | Value::Double(_)
+        | Value::Array(_)
+        | Value::KvList(_) => {}
+    });
+    for (t, &used) in set.texts.iter_mut().zip(&live_text) {
         match t {
             TextSlot::Source {
-                source, start, len, ..
-            } if live_text[i] => live.push((*source, *start, *len as usize)),
-            TextSlot::Owned { bytes, .. } if !live_text[i] => *bytes = Box::default(),
-            TextSlot::Source { len, .. } if !live_text[i] => *len = 0,
-            _ => {}
+                source,
+                start,
+                len,
+                encoding: _,
+            } => {
+                if used {
+                    live.push((*source, *start, *len as usize));
+                } else {
+                    *len = 0;
+                }
+            }
+            TextSlot::Owned { bytes, encoding: _ } => {
+                if !used {
+                    *bytes = Box::default();
+                }
+            }
         }
     }
     set.strings = new;
@@ -744,267 +664,4 @@ fn purge(set: &mut TraceSet) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load(json: &str) -> TraceSet {
-        crate::load("t.json", json.as_bytes().to_vec()).expect("loads")
-    }
-
-    const DOC: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"agent"}}]},"scopeSpans":[{"spans":[
-      {"traceId":"0123456789abcdef0123456789abcdef","spanId":"00000000000000a1","name":"mail jane.doe@acme-corp.io","startTimeUnixNano":"1","endTimeUnixNano":"9",
-       "attributes":[
-         {"key":"gen_ai.usage.input_tokens","value":{"intValue":"42"}},
-         {"key":"api_key","value":{"stringValue":"abcd1234efgh5678"}},
-         {"key":"user.email","value":{"stringValue":"jane.doe@acme-corp.io"}},
-         {"key":"args","value":{"stringValue":"{\"to\":\"jane.doe@acme-corp.io\",\"n\":1}"}},
-         {"key":"nested","value":{"kvlistValue":{"values":[{"key":"password","value":{"stringValue":"hunter22"}},{"key":"ok","value":{"stringValue":"fine"}}]}}},
-         {"key":"list","value":{"arrayValue":{"values":[{"stringValue":"x"},{"stringValue":"AKIAIOSFODNN7EXAMPLE"}]}}}
-       ]}]}]}]}"#;
-
-    fn json(set: &TraceSet) -> String {
-        let mut out = Vec::new();
-        crate::export::otlp_json::write(set, &mut out).expect("write");
-        String::from_utf8(out).expect("utf8")
-    }
-
-    #[test]
-    fn masks_everything_and_keeps_the_rest() {
-        let set = load(DOC);
-        let r = redact(&set, &Policy::default(), &[7; 32]);
-        let out = json(&r.set);
-        for secret in [
-            "jane.doe",
-            "abcd1234efgh5678",
-            "hunter22",
-            "AKIAIOSFODNN7EXAMPLE",
-        ] {
-            assert!(!out.contains(secret), "{secret} in {out}");
-        }
-        assert!(out.contains(r#""name":"mail [REDACTED:email]""#), "{out}");
-        assert!(out.contains(r#"{"key":"gen_ai.usage.input_tokens","value":{"intValue":"42"}}"#));
-        assert!(out.contains(r#"\"to\":\"[REDACTED:email]\""#), "{out}");
-        assert!(out.contains(r#"{"key":"ok","value":{"stringValue":"fine"}}"#));
-        assert_eq!(r.manifest.matches, 6, "{:?}", r.manifest);
-        assert_eq!(r.manifest.by_kind["email"], 3);
-        // Neither the pool nor the kept input bytes hold a replaced value.
-        for s in &r.set.sources {
-            let text = String::from_utf8_lossy(&s.bytes);
-            assert!(
-                !text.contains("jane.doe") && !text.contains("hunter22"),
-                "{text}"
-            );
-        }
-        for i in 0..r.set.strings.len() {
-            let s = r.set.strings.resolve(Sym(i as u32));
-            assert!(!s.contains("jane.doe") && !s.contains("hunter22"), "{s}");
-        }
-        // The original is untouched.
-        assert!(json(&set).contains("hunter22"));
-    }
-
-    #[test]
-    fn hash_is_keyed_and_stable_within_an_export() {
-        let set = load(DOC);
-        let p = Policy::parse("default = \"hash\"").expect("policy");
-        let a = json(&redact(&set, &p, &[1; 32]).set);
-        let b = json(&redact(&set, &p, &[2; 32]).set);
-        let tag = |s: &str| {
-            let at = s.find("[HASH:email:").expect("hashed") + 12;
-            s[at..at + 8].to_owned()
-        };
-        assert_ne!(tag(&a), tag(&b), "another key, another hash");
-        // The three copies of the address hash alike within one export.
-        assert_eq!(
-            a.matches(&format!("[HASH:email:{}]", tag(&a))).count(),
-            3,
-            "{a}"
-        );
-    }
-
-    #[test]
-    fn drop_and_allowlist() {
-        let set = load(DOC);
-        let p = Policy::parse("[actions]\nsecret_field = \"drop\"\naws_access_key_id = \"drop\"")
-            .expect("policy");
-        let r = redact(&set, &p, &[0; 32]);
-        let out = json(&r.set);
-        assert!(
-            !out.contains("\"api_key\"") && !out.contains("\"list\""),
-            "{out}"
-        );
-        assert!(
-            !out.contains("\"password\"") && out.contains("\"ok\""),
-            "{out}"
-        );
-        assert_eq!(r.manifest.attributes_dropped, 3);
-        let p = Policy::parse("allowlist = [\"gen_ai.*\", \"service.name\"]").expect("policy");
-        let r = redact(&set, &p, &[0; 32]);
-        let out = json(&r.set);
-        assert!(
-            out.contains("gen_ai.usage.input_tokens") && !out.contains("user.email"),
-            "{out}"
-        );
-        assert_eq!(r.manifest.attributes_not_allowed, 5);
-        assert!(out.contains("\"service.name\""));
-        // The output loads again with the same span.
-        let again = load(&out);
-        assert_eq!(again.span_count(), 1);
-    }
-
-    #[test]
-    fn custom_rules() {
-        let set = load(&DOC.replace("\"fine\"", "\"EMP-123456 fine\""));
-        let p = Policy::parse(
-            "[[rule]]\nid = \"employee\"\npattern = \"EMP-[0-9]{6}\"\n[[rule]]\nid = \"mailbox\"\nkeys = [\"user.*\"]\naction = \"hash\"",
-        )
-        .expect("policy");
-        let out = json(&redact(&set, &p, &[0; 32]).set);
-        assert!(out.contains("[REDACTED:employee] fine"), "{out}");
-        assert!(out.contains("[HASH:mailbox:"), "{out}");
-    }
-
-    #[test]
-    fn plan_lists_every_match_where_it_is() {
-        let set = load(DOC);
-        let p = plan(&set, &Policy::default(), &[7; 32]);
-        assert_eq!(p.items.len() as u64, p.manifest.matches, "{:?}", p.items);
-        let spots: Vec<(Place, &str, &str, Option<&str>)> = p
-            .items
-            .iter()
-            .map(|i| {
-                (
-                    i.place,
-                    i.key.as_str(),
-                    i.rule.as_str(),
-                    i.json_path.as_deref(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            spots,
-            [
-                (Place::SpanAttribute, "api_key", "secret_field", None),
-                (Place::SpanAttribute, "user.email", "email", None),
-                (Place::SpanAttribute, "args", "email", Some("$.to")),
-                (
-                    Place::SpanAttribute,
-                    "nested.password",
-                    "secret_field",
-                    None
-                ),
-                (Place::SpanAttribute, "list[1]", "aws_access_key_id", None),
-                (Place::SpanName, "", "email", None),
-            ]
-        );
-        for item in &p.items {
-            assert_eq!(item.span, Some(SpanIx(0)));
-            assert_eq!(item.trace, Some(TraceIx(0)));
-            assert_eq!(item.action, Action::Mask);
-            assert_eq!(item.replacement, format!("[REDACTED:{}]", item.rule));
-            let value = item.value(&set).expect("a text value");
-            let matched = &value[item.range.clone()];
-            let expect = match item.rule.as_str() {
-                "email" => "jane.doe@acme-corp.io",
-                "aws_access_key_id" => "AKIAIOSFODNN7EXAMPLE",
-                _ if item.key == "api_key" => "abcd1234efgh5678",
-                _ => "hunter22",
-            };
-            assert_eq!(matched, expect, "{item:?}");
-        }
-        // The args value is the JSON text; the range points into it.
-        let args = &p.items[2];
-        assert_eq!(
-            args.value(&set).as_deref(),
-            Some(r#"{"to":"jane.doe@acme-corp.io","n":1}"#)
-        );
-        assert_eq!(args.range, 7..28);
-    }
-
-    #[test]
-    fn plan_ranges_follow_escapes_and_json_inside_json() {
-        // A PEM block with newlines inside JSON inside a JSON string: the range covers its escaped
-        // text in the value, and hashing, custom rules and actions are planned as applied.
-        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----";
-        let inner = serde_json::json!({"key": pem, "note": "café EMP-123456"}).to_string();
-        let outer = serde_json::json!({"arguments": inner}).to_string();
-        let doc = DOC.replace(
-            r#"{"key":"gen_ai.usage.input_tokens","value":{"intValue":"42"}},"#,
-            &format!(
-                r#"{{"key":"tool.call","value":{{"stringValue":{}}}}},"#,
-                serde_json::to_string(&outer).expect("json")
-            ),
-        );
-        let set = load(&doc);
-        let policy = Policy::parse(
-            "[actions]\nprivate_key = \"hash\"\n[[rule]]\nid = \"employee\"\npattern = \"EMP-[0-9]{6}\"",
-        )
-        .expect("policy");
-        let p = plan(&set, &policy, &[3; 32]);
-        let pem_item = p
-            .items
-            .iter()
-            .find(|i| i.rule == "private_key")
-            .expect("PEM planned");
-        let value = pem_item.value(&set).expect("text");
-        assert_eq!(value, outer);
-        let shown = &value[pem_item.range.clone()];
-        assert!(
-            shown.starts_with("-----BEGIN RSA PRIVATE KEY-----\\\\n"),
-            "{shown}"
-        );
-        assert!(shown.ends_with("-----END RSA PRIVATE KEY-----"), "{shown}");
-        assert_eq!(pem_item.action, Action::Hash);
-        assert!(pem_item.replacement.starts_with("[HASH:private_key:"));
-        assert_eq!(pem_item.json_path.as_deref(), Some("$.arguments > $.key"));
-        let emp = p
-            .items
-            .iter()
-            .find(|i| i.rule == "employee")
-            .expect("custom");
-        assert_eq!(emp.kind, Kind::Custom);
-        assert_eq!(&value[emp.range.clone()], "EMP-123456");
-        // The redaction applies the plan: the same output and manifest, and each replacement is in it.
-        let manifest = p.manifest.clone();
-        let replacements: Vec<String> = p.items.iter().map(|i| i.replacement.clone()).collect();
-        let via_plan = json(&p.apply(&set).set);
-        let direct = redact(&set, &policy, &[3; 32]);
-        assert_eq!(direct.manifest, manifest);
-        assert_eq!(json(&direct.set), via_plan);
-        for r in replacements {
-            let escaped = serde_json::to_string(&r).expect("json");
-            assert!(
-                via_plan.contains(&r) || via_plan.contains(escaped.trim_matches('"')),
-                "{r} in {via_plan}"
-            );
-        }
-        assert!(!via_plan.contains("MIIBOgIBAAJBAKj34"));
-    }
-
-    #[test]
-    fn plan_follows_the_policy() {
-        let set = load(DOC);
-        let all = plan(&set, &Policy::default(), &[0; 32]);
-        let off = Policy::parse("[detectors]\nemail = false").expect("policy");
-        let fewer = plan(&set, &off, &[0; 32]);
-        assert_eq!(fewer.items.len(), all.items.len() - 3);
-        assert!(fewer.items.iter().all(|i| i.kind != Kind::Email));
-        let drop = Policy::parse("default = \"drop\"").expect("policy");
-        let p = plan(&set, &drop, &[0; 32]);
-        assert!(p.items.iter().all(|i| i.action == Action::Drop));
-        assert_eq!(p.manifest.attributes_dropped, 5);
-        // Nothing in a clean set.
-        let clean = load(
-            &DOC.replace("jane.doe@acme-corp.io", "ok")
-                .replace(
-                    r#"{"key":"api_key","value":{"stringValue":"abcd1234efgh5678"}},"#,
-                    "",
-                )
-                .replace("hunter22", "")
-                .replace("AKIAIOSFODNN7EXAMPLE", "y"),
-        );
-        let p = plan(&clean, &Policy::default(), &[0; 32]);
-        assert!(p.items.is_empty(), "{:?}", p.items);
-        assert_eq!(p.manifest.matches, 0);
-    }
-}
+mod tests;

@@ -2,8 +2,8 @@
 //! The file format (TOML, or the same shape in JSON) is described in `docs/redaction.md`.
 
 use crate::secrets::Kind;
-use crate::secrets::engine::{Custom, Engine, Glob};
-use serde::Deserialize;
+use crate::secrets::engine::{Custom, Glob, Scanner};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What happens to a matched value.
@@ -60,34 +60,58 @@ pub enum PolicyError {
 /// A redaction policy. The default masks every match of every built-in detector.
 #[derive(Clone, Debug, Default)]
 pub struct Policy {
-    pub(crate) engine: Engine,
+    pub(crate) scanner: Scanner,
     pub(crate) default_action: Option<Action>,
     pub(crate) actions: BTreeMap<String, Action>,
     pub(crate) custom_actions: Vec<Option<Action>>,
     pub(crate) allowlist: Option<Vec<Glob>>,
 }
 
-#[derive(Deserialize, Debug)]
+/// A policy as written, before it is checked: the file format of `docs/redaction.md` (TOML, or
+/// the same shape in JSON). Build one to make a policy in code ([`Policy::from_file`]), or
+/// serialise one to write a policy file (fields left empty are left out).
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-struct PolicyFile {
-    default: Option<String>,
-    allowlist: Option<Vec<String>>,
-    #[serde(default)]
-    actions: BTreeMap<String, String>,
-    #[serde(default)]
-    detectors: BTreeMap<String, bool>,
-    #[serde(default, alias = "rules")]
-    rule: Vec<RuleFile>,
+pub struct PolicyFile {
+    /// Actions (`mask`, `hash`, `drop`) for single detectors or custom rules, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub actions: BTreeMap<String, String>,
+    /// Top-level attribute keys kept (`*` wildcards); every other attribute is dropped. `None`
+    /// keeps them all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowlist: Option<Vec<String>>,
+    /// The action for every match without one of its own (`mask` when `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Built-in detectors turned on or off, by id (all are on by default).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub detectors: BTreeMap<String, bool>,
+    /// Custom rules (`[[rule]]` in TOML, `"rules"` in JSON; either name is read).
+    #[serde(
+        default,
+        rename(serialize = "rules", deserialize = "rule"),
+        alias = "rules",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub rule: Vec<RuleFile>,
 }
 
-#[derive(Deserialize, Debug)]
+/// A custom rule as written in a [`PolicyFile`]: a pattern for values, key patterns for whole
+/// values, or both.
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-struct RuleFile {
-    id: String,
-    pattern: Option<String>,
-    #[serde(default)]
-    keys: Vec<String>,
-    action: Option<String>,
+pub struct RuleFile {
+    /// Its id (letters, digits, `_`, `-`; it appears as `[REDACTED:<id>]`).
+    pub id: String,
+    /// A regular expression (`regex-lite` syntax) matched in values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Key patterns (`*` wildcards) whose whole values match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+    /// Its action, over `actions` and `default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
 }
 
 impl Policy {
@@ -104,6 +128,12 @@ impl Policy {
                 message: e.to_string().trim_end().to_owned(),
             })?
         };
+        Policy::from_file(file)
+    }
+
+    /// Checks a policy as written and makes it a policy: unknown detectors, actions and rule ids,
+    /// and bad patterns, are errors.
+    pub fn from_file(file: PolicyFile) -> Result<Policy, PolicyError> {
         let mut p = Policy {
             default_action: file
                 .default
@@ -117,7 +147,7 @@ impl Policy {
                 .filter(|k| *k != Kind::Custom)
                 .ok_or_else(|| unknown_kind(name, "detectors"))?;
             if !on {
-                p.engine.kinds = p.engine.kinds.without(kind);
+                p.scanner.kinds = p.scanner.kinds.without(kind);
             }
         }
         let rule_ids: Vec<&str> = file.rule.iter().map(|r| r.id.as_str()).collect();
@@ -167,7 +197,7 @@ impl Policy {
                         })
                 })
                 .transpose()?;
-            if p.engine.custom.len() >= u16::MAX as usize {
+            if p.scanner.custom.len() >= u16::MAX as usize {
                 return Err(PolicyError::Invalid("too many rules".into()));
             }
             p.custom_actions.push(
@@ -176,7 +206,7 @@ impl Policy {
                     .map(|a| Action::parse(a, &format!("rule `{}`", r.id)))
                     .transpose()?,
             );
-            p.engine.custom.push(Custom {
+            p.scanner.custom.push(Custom {
                 id: r.id,
                 pattern,
                 keys: r.keys.iter().map(|k| Glob::new(k)).collect(),
@@ -191,7 +221,7 @@ impl Policy {
     /// The action for a match of a built-in kind, or of custom rule `custom`.
     pub(crate) fn action(&self, kind: Kind, custom: Option<u16>) -> Action {
         if let Some(i) = custom {
-            let id = &self.engine.custom[i as usize].id;
+            let id = &self.scanner.custom[i as usize].id;
             return self.custom_actions[i as usize]
                 .or_else(|| self.actions.get(id).copied())
                 .or(self.default_action)
@@ -249,7 +279,7 @@ action = "drop"
         assert_eq!(p.action(Kind::OpenAiKey, None), Action::Mask);
         assert_eq!(p.action(Kind::Custom, Some(0)), Action::Hash);
         assert_eq!(p.action(Kind::Custom, Some(1)), Action::Drop);
-        assert!(!p.engine.kinds.has(Kind::Phone));
+        assert!(!p.scanner.kinds.has(Kind::Phone));
         assert!(p.allows("gen_ai.request.model") && !p.allows("user.id"));
         let j = Policy::parse(r#"{"default": "hash", "rules": [{"id": "x", "pattern": "abc"}]}"#)
             .expect("json");

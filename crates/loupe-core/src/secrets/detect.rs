@@ -36,7 +36,7 @@ pub struct Hit {
 
 /// What the key holding the text says about it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
-pub struct Context {
+pub struct KeyHints {
     /// The key names a phone number (`phone`, `mobile`, `tel`, …).
     pub phone: bool,
     /// The key names a payment card (`card_number`, `credit_card`, …).
@@ -45,7 +45,7 @@ pub struct Context {
 
 /// Finds every match in `text` of the enabled kinds, sorted by start, without overlaps (at one
 /// position the longest match wins; then the more specific kind).
-pub fn find(text: &str, cx: Context, enabled: super::Kinds, out: &mut Vec<Hit>) {
+pub fn find(text: &str, hints: KeyHints, enabled: super::Kinds, out: &mut Vec<Hit>) {
     let first = out.len();
     let t = text.as_bytes();
     if t.len() < 7 {
@@ -71,8 +71,8 @@ pub fn find(text: &str, cx: Context, enabled: super::Kinds, out: &mut Vec<Hit>) 
         emails(t, &mut *out);
     }
     if digit {
-        phones(t, cx, &mut *out);
-        cards(t, cx, &mut *out);
+        phones(t, hints, &mut *out);
+        cards(t, hints, &mut *out);
         ibans(t, &mut *out);
     }
     let mut k = first;
@@ -612,9 +612,9 @@ const PHONE_WORDS: [&[u8]; 8] = [
     b"call me",
 ];
 
-fn phones(t: &[u8], cx: Context, out: &mut Vec<Hit>) {
+fn phones(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
     // A whole value under a phone-named key.
-    if cx.phone {
+    if hints.phone {
         let s = t.len() - t.trim_ascii_start().len();
         if let Some((e, digits, _)) = phone_shape(t, s)
             && (7..=15).contains(&digits)
@@ -747,7 +747,7 @@ fn card_word_before(t: &[u8], at: usize) -> bool {
         .any(|word| w.windows(word.len()).any(|x| x.eq_ignore_ascii_case(word)))
 }
 
-fn cards(t: &[u8], cx: Context, out: &mut Vec<Hit>) {
+fn cards(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
     let mut i = 0;
     let mut digits = Vec::with_capacity(19);
     let mut groups = Vec::with_capacity(8);
@@ -809,7 +809,7 @@ fn cards(t: &[u8], cx: Context, out: &mut Vec<Hit>) {
                     && (1..=4).contains(&groups[groups.len() - 1])
                     || groups == [4, 6, 5]
                     || groups == [4, 6, 4]);
-            if grouped || (groups.len() == 1 && (cx.card || card_word_before(t, start))) {
+            if grouped || (groups.len() == 1 && (hints.card || card_word_before(t, start))) {
                 out.push(Hit {
                     kind: Kind::PaymentCard,
                     start,
@@ -982,187 +982,4 @@ fn ibans(t: &[u8], out: &mut Vec<Hit>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::secrets::Kinds;
-
-    fn kinds(text: &str) -> Vec<(Kind, &str)> {
-        let mut out = Vec::new();
-        find(text, Context::default(), Kinds::ALL, &mut out);
-        out.iter()
-            .map(|h| (h.kind, &text[h.start..h.end]))
-            .collect()
-    }
-
-    #[test]
-    fn keys_with_known_prefixes() {
-        let openai = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
-        let ant = "sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa-AA";
-        let google = "AIzaSyD3fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3bC5d";
-        assert_eq!(google.len(), 39);
-        let gh = "ghp_1A2b3C4d5E6f7G8h9I0j1K2l3M4n5O6p7Q8r";
-        let text = format!(
-            "key={openai}; other \"{ant}\" g:{google} AKIAIOSFODNN7EXAMPLE gh {gh} \
-             xoxb-123456789012-abcdefABCDEF sk_live_4eC39HqLyjWDarjtT1zdp7dc"
-        );
-        let found = kinds(&text);
-        let k: Vec<Kind> = found.iter().map(|f| f.0).collect();
-        assert_eq!(
-            k,
-            [
-                Kind::OpenAiKey,
-                Kind::AnthropicKey,
-                Kind::GoogleApiKey,
-                Kind::AwsAccessKeyId,
-                Kind::GithubToken,
-                Kind::SlackToken,
-                Kind::StripeKey
-            ],
-            "{found:?}"
-        );
-        assert_eq!(found[0].1, openai);
-    }
-
-    #[test]
-    fn jwt_needs_a_header_with_alg() {
-        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
-        assert_eq!(kinds(&format!("t={jwt}")), [(Kind::Jwt, jwt)]);
-        // `{"typ":"x"}` has no alg.
-        assert!(kinds("eyJ0eXAiOiJ4In0.eyJhIjoxfQ.sig").is_empty());
-    }
-
-    #[test]
-    fn pem_blocks_whole_or_cut() {
-        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----";
-        assert_eq!(kinds(&format!("x {pem} y")), [(Kind::PrivateKey, pem)]);
-        assert_eq!(
-            kinds("-----BEGIN PRIVATE KEY-----\nMIIE"),
-            [(Kind::PrivateKey, "-----BEGIN PRIVATE KEY-----\nMIIE")]
-        );
-        assert!(kinds("-----BEGIN CERTIFICATE-----\nMIIE\n-----END CERTIFICATE-----").is_empty());
-    }
-
-    #[test]
-    fn authorization_and_urls() {
-        assert_eq!(
-            kinds("Authorization: Bearer abc123def456ghi789"),
-            [(Kind::BearerToken, "abc123def456ghi789")]
-        );
-        assert_eq!(
-            kinds("\"authorization\": \"Basic dXNlcjpwYXNz\""),
-            [(Kind::BasicAuth, "dXNlcjpwYXNz")]
-        );
-        assert_eq!(
-            kinds("postgres://admin:s3cr3t!@db.internal:5432/app"),
-            [(Kind::BasicAuth, "admin:s3cr3t!")]
-        );
-        assert!(kinds("https://username:password@www.example.com/").is_empty());
-        assert!(kinds("https://host:8080/path and the bearer of the news").is_empty());
-        assert!(kinds("see /authorization/code and authorization_code grants").is_empty());
-    }
-
-    #[test]
-    fn emails_but_not_documentation_or_files() {
-        assert_eq!(
-            kinds("mail jane.doe@acme-corp.io now"),
-            [(Kind::Email, "jane.doe@acme-corp.io")]
-        );
-        for clean in [
-            "joe@example.com",
-            "logo@2x.png",
-            "git@github.com:org/repo",
-            "npm i pkg@1.2.3",
-            "@decorator here",
-            "a@b",
-            "user@localhost",
-            "x@host.test",
-        ] {
-            assert!(kinds(clean).is_empty(), "{clean}");
-        }
-    }
-
-    #[test]
-    fn phones_are_conservative() {
-        assert_eq!(
-            kinds("call +1 415-555-2671 now"),
-            [(Kind::Phone, "+1 415-555-2671")]
-        );
-        assert_eq!(
-            kinds("Phone: (555) 123-4567"),
-            [(Kind::Phone, "(555) 123-4567")]
-        );
-        for clean in [
-            "2024-01-01T00:00:00+00:00",
-            "took 5551234567 ns",
-            "ids 555-123-4567",
-            "1700000000123",
-            "+123",
-        ] {
-            assert!(kinds(clean).is_empty(), "{clean}");
-        }
-    }
-
-    #[test]
-    fn cards_need_luhn_issuer_and_shape_or_context() {
-        assert_eq!(
-            kinds("pay with 4111 1111 1111 1111."),
-            [(Kind::PaymentCard, "4111 1111 1111 1111")]
-        );
-        assert_eq!(
-            kinds("card number 5555555555554444"),
-            [(Kind::PaymentCard, "5555555555554444")]
-        );
-        for clean in [
-            "4111111111111111",             // no context
-            "4111 1111 1111 1112",          // fails Luhn
-            "1750000000000000000",          // a timestamp
-            "card 12345678901234567890123", // too long
-            "4111 1111 1111 1111 2222",     // part of a longer run
-            "v4111111111111111",
-        ] {
-            assert!(kinds(clean).is_empty(), "{clean}");
-        }
-        let mut out = Vec::new();
-        find(
-            "4111111111111111",
-            Context {
-                card: true,
-                phone: false,
-            },
-            Kinds::ALL,
-            &mut out,
-        );
-        assert_eq!(out.len(), 1);
-    }
-
-    #[test]
-    fn ibans_checked() {
-        assert_eq!(
-            kinds("IBAN DE89 3704 0044 0532 0130 00, thanks"),
-            [(Kind::Iban, "DE89 3704 0044 0532 0130 00")]
-        );
-        assert_eq!(
-            kinds("GB82WEST12345698765432"),
-            [(Kind::Iban, "GB82WEST12345698765432")]
-        );
-        assert!(kinds("GB83WEST12345698765432").is_empty());
-    }
-
-    #[test]
-    fn ids_hashes_and_numbers_are_clean() {
-        for clean in [
-            "0af7651916cd43dd8448eb211c80319c",
-            "b7ad6b7169203331",
-            "123e4567-e89b-12d3-a456-426614174000",
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-            "2025-06-15T15:06:40.123456789Z",
-            "1750000000123456789",
-            "gen_ai.usage.output_tokens 4096",
-            "sk-learn is a library; task-1234",
-            "trace 340282366920938463463374607431768211455",
-            "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-        ] {
-            assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
-        }
-    }
-}
+mod tests;

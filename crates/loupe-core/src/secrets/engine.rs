@@ -1,7 +1,7 @@
-//! The scanning engine: one text at a time, with its key's class. JSON texts are walked (keys and
+//! The scanner: one text at a time, with its key's class. JSON texts are walked (keys and
 //! string leaves scanned, JSON held in leaves followed up to [`MAX_JSON_IN_STRING`] levels);
 //! anything else is scanned as plain text. A [`Sink`] hears every match and may return a
-//! replacement, which the engine splices in (inside JSON, as a re-encoded string, so the JSON
+//! replacement, which the scanner splices in (inside JSON, as a re-encoded string, so the JSON
 //! stays valid).
 
 use super::detect::{self, Hit};
@@ -18,7 +18,7 @@ pub(crate) enum RuleRef {
     Custom(u16),
 }
 
-/// One match as the engine reports it.
+/// One match as the scanner reports it.
 #[derive(Debug)]
 pub(crate) struct TextHit<'a> {
     pub kind: Kind,
@@ -67,7 +67,7 @@ impl Sink for MaskAll {
     }
 }
 
-impl Engine {
+impl Scanner {
     /// `text` with every match masked, for quoting it in a message.
     pub fn masked<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         match self.process(text, KeyClass::NONE, &mut MaskAll) {
@@ -120,12 +120,12 @@ pub(crate) struct Custom {
 
 /// Detectors and custom rules in force.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Engine {
+pub(crate) struct Scanner {
     pub kinds: Kinds,
     pub custom: Vec<Custom>,
 }
 
-impl Engine {
+impl Scanner {
     /// The class of a key: the built-in key rules, then custom key rules (which win).
     pub fn key_class(&self, key: &str) -> KeyClass {
         let mut class = keys::classify(key);
@@ -153,7 +153,7 @@ impl Engine {
         class: KeyClass,
         depth: u8,
         path: Option<&PathCx<'_>>,
-        origin: Option<&Origin<'_>>,
+        enclosing: Option<&Enclosing<'_>>,
         sink: &mut dyn Sink,
     ) -> Option<String> {
         if class.secret != SecretBy::No && keys::is_secret_value(text, class.secret) {
@@ -167,7 +167,7 @@ impl Engine {
                 matched: text,
                 offset: 0,
                 json_path: path.map(PathCx::format),
-                range: Origin::map(origin, 0, text.len()),
+                range: Enclosing::map(enclosing, 0, text.len()),
             });
         }
         if depth < MAX_JSON_IN_STRING
@@ -175,12 +175,12 @@ impl Engine {
             && json::walk(text.as_bytes(), &mut json::Check)
         {
             let mut v = JsonLevel {
-                engine: self,
+                scanner: self,
                 text,
                 depth,
                 base: class,
                 parent: path,
-                origin,
+                enclosing,
                 frames: Vec::new(),
                 pool: Vec::new(),
                 sink,
@@ -190,7 +190,7 @@ impl Engine {
             json::walk(text.as_bytes(), &mut v);
             return v.finish();
         }
-        self.plain(text, class, path, origin, sink)
+        self.plain(text, class, path, enclosing, sink)
     }
 
     fn plain(
@@ -198,11 +198,11 @@ impl Engine {
         text: &str,
         class: KeyClass,
         path: Option<&PathCx<'_>>,
-        origin: Option<&Origin<'_>>,
+        enclosing: Option<&Enclosing<'_>>,
         sink: &mut dyn Sink,
     ) -> Option<String> {
         let mut hits: Vec<Hit> = Vec::new();
-        detect::find(text, class.context(), self.kinds, &mut hits);
+        detect::find(text, class.hints(), self.kinds, &mut hits);
         let mut custom: Vec<(usize, usize, u16)> = Vec::new();
         for (i, c) in self.custom.iter().enumerate() {
             if let Some(re) = &c.pattern {
@@ -241,7 +241,7 @@ impl Engine {
                 matched: &text[s..e],
                 offset: s,
                 json_path: json_path.clone(),
-                range: Origin::map(origin, s, e),
+                range: Enclosing::map(enclosing, s, e),
             });
             if let Some(r) = replacement {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
@@ -267,8 +267,8 @@ fn looks_like_json(text: &str) -> bool {
 
 /// Where the text of one JSON level (a string literal's content, decoded) lies in the text around
 /// it, so offsets can be mapped back to the value the scan began with.
-pub(crate) struct Origin<'o> {
-    parent: Option<&'o Origin<'o>>,
+pub(crate) struct Enclosing<'o> {
+    parent: Option<&'o Enclosing<'o>>,
     /// The enclosing text.
     outer: &'o str,
     /// The literal's content (between its quotes) in `outer`.
@@ -276,9 +276,9 @@ pub(crate) struct Origin<'o> {
     escaped: bool,
 }
 
-impl Origin<'_> {
+impl Enclosing<'_> {
     /// Maps `start..end` of the innermost level's text to the outermost text.
-    fn map(mut cur: Option<&Origin<'_>>, start: usize, end: usize) -> (usize, usize) {
+    fn map(mut cur: Option<&Enclosing<'_>>, start: usize, end: usize) -> (usize, usize) {
         let (mut s, mut e) = (start, end);
         while let Some(c) = cur {
             if c.escaped {
@@ -383,12 +383,12 @@ pub(crate) struct Frame {
 }
 
 struct JsonLevel<'e, 'p, 's> {
-    engine: &'e Engine,
+    scanner: &'e Scanner,
     text: &'e str,
     depth: u8,
     base: KeyClass,
     parent: Option<&'p PathCx<'p>>,
-    origin: Option<&'p Origin<'p>>,
+    enclosing: Option<&'p Enclosing<'p>>,
     frames: Vec<Frame>,
     /// Frames popped, kept for their key buffers.
     pool: Vec<Frame>,
@@ -456,7 +456,7 @@ impl Visit for JsonLevel<'_, '_, '_> {
 
     fn key(&mut self, lit: Lit) {
         let key = lit.decode(self.text);
-        let engine = self.engine;
+        let scanner = self.scanner;
         if let Some(f) = self.frames.last_mut() {
             f.key.clear();
             let mut cut = key.len().min(64);
@@ -465,24 +465,24 @@ impl Visit for JsonLevel<'_, '_, '_> {
             }
             f.key.push_str(&key[..cut]);
             f.has_key = true;
-            f.member = engine.key_class(&key).under(f.class);
+            f.member = scanner.key_class(&key).under(f.class);
         }
         // The key itself may be personal data (an e-mail address as a key).
         let path = PathCx {
             parent: self.parent,
             frames: &self.frames,
         };
-        let origin = Origin {
-            parent: self.origin,
+        let enclosing = Enclosing {
+            parent: self.enclosing,
             outer: self.text,
             inner: (lit.start + 1, lit.end - 1),
             escaped: lit.escaped,
         };
-        if let Some(new) = engine.plain(
+        if let Some(new) = scanner.plain(
             &key,
             KeyClass::NONE,
             Some(&path),
-            Some(&origin),
+            Some(&enclosing),
             &mut *self.sink,
         ) {
             let lit_text = serde_json::to_string(&new).unwrap_or_default();
@@ -497,18 +497,18 @@ impl Visit for JsonLevel<'_, '_, '_> {
             parent: self.parent,
             frames: &self.frames,
         };
-        let origin = Origin {
-            parent: self.origin,
+        let enclosing = Enclosing {
+            parent: self.enclosing,
             outer: self.text,
             inner: (lit.start + 1, lit.end - 1),
             escaped: lit.escaped,
         };
-        if let Some(new) = self.engine.level(
+        if let Some(new) = self.scanner.level(
             &leaf,
             class,
             self.depth + 1,
             Some(&path),
-            Some(&origin),
+            Some(&enclosing),
             &mut *self.sink,
         ) {
             let lit_text = serde_json::to_string(&new).unwrap_or_default();
@@ -518,7 +518,7 @@ impl Visit for JsonLevel<'_, '_, '_> {
 
     fn number(&mut self, start: usize, end: usize) {
         let class = self.current_class();
-        if !class.card || !self.engine.kinds.has(Kind::PaymentCard) {
+        if !class.card || !self.scanner.kinds.has(Kind::PaymentCard) {
             return;
         }
         let digits = &self.text.as_bytes()[start..end];
@@ -533,7 +533,7 @@ impl Visit for JsonLevel<'_, '_, '_> {
                 matched: &self.text[start..end],
                 offset: 0,
                 json_path: Some(path.format()),
-                range: Origin::map(self.origin, start, end),
+                range: Enclosing::map(self.enclosing, start, end),
             };
             if let Some(new) = self.sink.hit(&hit) {
                 let lit_text = serde_json::to_string(&new).unwrap_or_default();
@@ -563,7 +563,7 @@ mod tests {
     }
 
     fn rewrite(text: &str) -> Option<String> {
-        Engine::default().process(text, KeyClass::NONE, &mut Mask)
+        Scanner::default().process(text, KeyClass::NONE, &mut Mask)
     }
 
     #[test]
@@ -582,7 +582,7 @@ mod tests {
         let inner = r#"{"password":"hunter22","note":"ok"}"#;
         let text = serde_json::json!([{"role": "tool", "arguments": inner}]).to_string();
         let mut c = Collect::default();
-        Engine::default().process(&text, KeyClass::NONE, &mut c);
+        Scanner::default().process(&text, KeyClass::NONE, &mut c);
         assert_eq!(c.hits.len(), 1);
         assert_eq!(c.hits[0].kind, Kind::SecretField);
         assert_eq!(
@@ -655,7 +655,7 @@ mod tests {
         let inner = r#"{"q":"mail jo.x@acme-corp.io"}"#;
         let text = serde_json::json!({"a": "é", "args": inner}).to_string();
         let mut r = Ranges(Vec::new());
-        Engine::default().process(&text, KeyClass::NONE, &mut r);
+        Scanner::default().process(&text, KeyClass::NONE, &mut r);
         assert_eq!(r.0.len(), 1);
         let (s, e) = r.0[0];
         assert_eq!(&text[s..e], "jo.x@acme-corp.io");

@@ -80,7 +80,7 @@ fn string(t: &[u8], i: usize) -> Option<Lit> {
 /// Walks one JSON document; `false` when it is not valid JSON (or nests deeper than [`MAX_DEPTH`]).
 pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
     #[derive(Copy, Clone, PartialEq, Eq)]
-    enum St {
+    enum State {
         Value,
         ArrFirst,
         ObjFirst,
@@ -88,17 +88,17 @@ pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
         After,
     }
     let mut stack: Vec<bool> = Vec::new();
-    let mut st = St::Value;
+    let mut state = State::Value;
     let mut i = ws(t, 0);
     loop {
-        match st {
-            St::ArrFirst if t.get(i) == Some(&b']') => {
+        match state {
+            State::ArrFirst if t.get(i) == Some(&b']') => {
                 stack.pop();
                 v.close();
                 i += 1;
-                st = St::After;
+                state = State::After;
             }
-            St::Value | St::ArrFirst => {
+            State::Value | State::ArrFirst => {
                 v.value_start();
                 match t.get(i) {
                     Some(b'{') => {
@@ -108,7 +108,7 @@ pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
                         stack.push(false);
                         v.open(false);
                         i += 1;
-                        st = St::ObjFirst;
+                        state = State::ObjFirst;
                     }
                     Some(b'[') => {
                         if stack.len() >= MAX_DEPTH {
@@ -117,7 +117,7 @@ pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
                         stack.push(true);
                         v.open(true);
                         i += 1;
-                        st = St::ArrFirst;
+                        state = State::ArrFirst;
                     }
                     Some(b'"') => {
                         let Some(lit) = string(t, i) else {
@@ -125,7 +125,7 @@ pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
                         };
                         v.string(lit);
                         i = lit.end;
-                        st = St::After;
+                        state = State::After;
                     }
                     Some(b'-' | b'0'..=b'9') => {
                         let s = i;
@@ -136,7 +136,7 @@ pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
                             i += 1;
                         }
                         v.number(s, i);
-                        st = St::After;
+                        state = State::After;
                     }
                     Some(_) => {
                         let rest = &t[i..];
@@ -148,18 +148,18 @@ pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
                             return false;
                         };
                         i += n;
-                        st = St::After;
+                        state = State::After;
                     }
                     None => return false,
                 }
             }
-            St::ObjFirst if t.get(i) == Some(&b'}') => {
+            State::ObjFirst if t.get(i) == Some(&b'}') => {
                 stack.pop();
                 v.close();
                 i += 1;
-                st = St::After;
+                state = State::After;
             }
-            St::ObjFirst | St::ObjKey => {
+            State::ObjFirst | State::ObjKey => {
                 if t.get(i) != Some(&b'"') {
                     return false;
                 }
@@ -172,17 +172,17 @@ pub(crate) fn walk(t: &[u8], v: &mut impl Visit) -> bool {
                     return false;
                 }
                 i += 1;
-                st = St::Value;
+                state = State::Value;
             }
-            St::After => match (stack.last(), t.get(i)) {
+            State::After => match (stack.last(), t.get(i)) {
                 (None, None) => return true,
                 (None, Some(_)) => return false,
                 (Some(_), Some(b',')) => {
                     i += 1;
-                    st = if stack.last() == Some(&true) {
-                        St::Value
+                    state = if stack.last() == Some(&true) {
+                        State::Value
                     } else {
-                        St::ObjKey
+                        State::ObjKey
                     };
                 }
                 (Some(true), Some(b']')) | (Some(false), Some(b'}')) => {

@@ -11,7 +11,7 @@
 //! (numbers under such keys are counts or flags), and not placeholders such as `***`, `null` or
 //! `<redacted>`; under a `token` key the value must also be 8+ characters and not all digits.
 
-use super::detect::Context;
+use super::detect::KeyHints;
 
 /// What a key's name says about its value.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
@@ -59,9 +59,9 @@ impl KeyClass {
         }
     }
 
-    /// The detectors' context.
-    pub fn context(self) -> Context {
-        Context {
+    /// What the key tells the value detectors.
+    pub fn hints(self) -> KeyHints {
+        KeyHints {
             phone: self.phone,
             card: self.card,
         }

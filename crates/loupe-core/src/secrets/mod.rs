@@ -252,10 +252,10 @@ pub struct SecretFinding {
 
 /// Every secret and piece of personal data in a set, with the built-in detectors, trace by trace.
 pub fn scan(set: &TraceSet) -> Vec<SecretFinding> {
-    let engine = engine::Engine::default();
+    let scanner = engine::Scanner::default();
     let mut out = Vec::new();
     for t in 0..set.traces().len() {
-        walk::scan_trace(set, &engine, TraceIx(t as u32), &mut out);
+        walk::scan_trace(set, &scanner, TraceIx(t as u32), &mut out);
     }
     out
 }
@@ -275,9 +275,9 @@ pub struct TextMatch {
 
 /// Scans one text as a value would be scanned (JSON inside it included), with no key context.
 pub fn scan_text(text: &str) -> Vec<TextMatch> {
-    let engine = engine::Engine::default();
+    let scanner = engine::Scanner::default();
     let mut sink = engine::Collect::default();
-    engine.process(text, keys::KeyClass::NONE, &mut sink);
+    scanner.process(text, keys::KeyClass::NONE, &mut sink);
     sink.hits
 }
 

@@ -2,7 +2,7 @@
 //! explicit stack. Each string, bytes or number value is handed to a callback as a [`Leaf`], with
 //! its key path and its key's class.
 
-use super::engine::{Engine, RuleRef, Sink, TextHit};
+use super::engine::{RuleRef, Scanner, Sink, TextHit};
 use super::keys::KeyClass;
 use super::{Kind, Place, SecretFinding};
 use crate::model::{Range32, SpanIx, TraceIx, TraceSet, Value};
@@ -51,7 +51,7 @@ enum Pending<'a> {
 /// Calls `f` for every leaf under the attributes of `range`, in document order.
 pub(crate) fn leaves<'a>(
     set: &'a TraceSet,
-    engine: &Engine,
+    scanner: &Scanner,
     range: Range32,
     mut f: impl FnMut(&Leaf<'_>),
 ) {
@@ -78,7 +78,7 @@ pub(crate) fn leaves<'a>(
                     None => Cow::Borrowed(own),
                     Some(p) => Cow::Owned(format!("{p}.{own}")),
                 };
-                let class = engine.key_class(own).under(class);
+                let class = scanner.key_class(own).under(class);
                 (Slot::Attr(ix), a.value, key, class, ix, top)
             }
             Pending::Item {
@@ -145,8 +145,8 @@ pub(crate) fn leaf_text<'a>(set: &'a TraceSet, leaf: &Leaf<'_>) -> Option<Cow<'a
 }
 
 /// An integer or double under a card-named key that is a card number.
-pub(crate) fn numeric_card(leaf: &Leaf<'_>, engine: &Engine) -> Option<String> {
-    if !leaf.class.card || !engine.kinds.has(Kind::PaymentCard) {
+pub(crate) fn numeric_card(leaf: &Leaf<'_>, scanner: &Scanner) -> Option<String> {
+    if !leaf.class.card || !scanner.kinds.has(Kind::PaymentCard) {
         return None;
     }
     let digits = match leaf.value {
@@ -160,7 +160,7 @@ pub(crate) fn numeric_card(leaf: &Leaf<'_>, engine: &Engine) -> Option<String> {
 /// Collects findings for one place of one span.
 struct Finder<'o> {
     out: &'o mut Vec<SecretFinding>,
-    engine: &'o Engine,
+    scanner: &'o Scanner,
     trace: TraceIx,
     span: SpanIx,
     place: Place,
@@ -173,7 +173,7 @@ impl Sink for Finder<'_> {
             kind: h.kind,
             rule: match h.rule {
                 RuleRef::Builtin(k) => k.as_str().to_owned(),
-                RuleRef::Custom(i) => self.engine.custom[i as usize].id.clone(),
+                RuleRef::Custom(i) => self.scanner.custom[i as usize].id.clone(),
             },
             trace: self.trace,
             span: self.span,
@@ -187,13 +187,13 @@ impl Sink for Finder<'_> {
     }
 }
 
-fn scan_attrs(set: &TraceSet, engine: &Engine, range: Range32, finder: &mut Finder<'_>) {
-    leaves(set, engine, range, |leaf| {
+fn scan_attrs(set: &TraceSet, scanner: &Scanner, range: Range32, finder: &mut Finder<'_>) {
+    leaves(set, scanner, range, |leaf| {
         finder.key.clear();
         finder.key.push_str(&leaf.key);
         if let Some(text) = leaf_text(set, leaf) {
-            engine.process(&text, leaf.class, finder);
-        } else if let Some(digits) = numeric_card(leaf, engine) {
+            scanner.process(&text, leaf.class, finder);
+        } else if let Some(digits) = numeric_card(leaf, scanner) {
             finder.hit(&TextHit {
                 kind: Kind::PaymentCard,
                 rule: RuleRef::Builtin(Kind::PaymentCard),
@@ -206,10 +206,10 @@ fn scan_attrs(set: &TraceSet, engine: &Engine, range: Range32, finder: &mut Find
     });
 }
 
-fn scan_str(engine: &Engine, text: &str, finder: &mut Finder<'_>) {
+fn scan_str(scanner: &Scanner, text: &str, finder: &mut Finder<'_>) {
     finder.key.clear();
     if !text.is_empty() {
-        engine.process(text, KeyClass::NONE, finder);
+        scanner.process(text, KeyClass::NONE, finder);
     }
 }
 
@@ -217,7 +217,7 @@ fn scan_str(engine: &Engine, text: &str, finder: &mut Finder<'_>) {
 /// resource and scope it uses once (credited to the first span using it).
 pub(crate) fn scan_trace(
     set: &TraceSet,
-    engine: &Engine,
+    scanner: &Scanner,
     trace: TraceIx,
     out: &mut Vec<SecretFinding>,
 ) {
@@ -229,31 +229,31 @@ pub(crate) fn scan_trace(
         let s = set.spans[i];
         let mut f = Finder {
             out: &mut *out,
-            engine,
+            scanner,
             trace,
             span,
             place: Place::SpanName,
             key: String::new(),
         };
-        scan_str(engine, set.str(s.name), &mut f);
+        scan_str(scanner, set.str(s.name), &mut f);
         f.place = Place::StatusMessage;
-        scan_str(engine, set.str(s.status_message), &mut f);
+        scan_str(scanner, set.str(s.status_message), &mut f);
         f.place = Place::SpanAttribute;
-        scan_attrs(set, engine, s.attrs, &mut f);
+        scan_attrs(set, scanner, s.attrs, &mut f);
         for (k, e) in set.events(s.events).iter().enumerate() {
             f.place = Place::EventName(k as u32);
-            scan_str(engine, set.str(e.name), &mut f);
+            scan_str(scanner, set.str(e.name), &mut f);
             f.place = Place::EventAttribute(k as u32);
-            scan_attrs(set, engine, e.attrs, &mut f);
+            scan_attrs(set, scanner, e.attrs, &mut f);
         }
         for (k, l) in set.links(s.links).iter().enumerate() {
             f.place = Place::LinkAttribute(k as u32);
-            scan_attrs(set, engine, l.attrs, &mut f);
+            scan_attrs(set, scanner, l.attrs, &mut f);
         }
         if resources.insert(s.resource) {
             let r = set.resource(s.resource);
             f.place = Place::ResourceAttribute;
-            scan_attrs(set, engine, r.attrs, &mut f);
+            scan_attrs(set, scanner, r.attrs, &mut f);
             let service = set.str(r.service_name);
             let held = set.attrs(r.attrs).iter().any(|a| {
                 set.str(a.key) == "service.name"
@@ -261,12 +261,12 @@ pub(crate) fn scan_trace(
             });
             if !held {
                 f.place = Place::ServiceName;
-                scan_str(engine, service, &mut f);
+                scan_str(scanner, service, &mut f);
             }
         }
         if scopes.insert(s.scope) {
             f.place = Place::ScopeAttribute;
-            scan_attrs(set, engine, set.scope(s.scope).attrs, &mut f);
+            scan_attrs(set, scanner, set.scope(s.scope).attrs, &mut f);
         }
     }
 }

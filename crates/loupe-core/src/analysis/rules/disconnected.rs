@@ -22,6 +22,7 @@
 //! Propagate trace context (e.g. W3C traceparent in MCP requests) to make the link real.
 
 use super::{Context, Finding, Rule, Severity};
+use crate::analysis::InferredLink;
 use crate::analysis::genai::Operation;
 use crate::model::{SpanIx, SpanKind, TraceIx, TreeFlags};
 
@@ -35,18 +36,18 @@ pub const DISCONNECTED_SLACK_NS: u64 = 50_000_000;
 impl DisconnectedRule {
     /// The client tool call a trace's top-level span most likely served, if any.
     pub fn match_client(cx: &Context<'_>, server: SpanIx) -> Option<SpanIx> {
-        let st = cx.step(server);
+        let step = cx.step(server);
         let s = cx.set.span_record(server);
         if s.parent_id.is_some() && !s.tree_flags.has(TreeFlags::ORPHAN) {
             return None;
         }
-        let serverish =
-            s.kind == SpanKind::Server || matches!(st.op, Operation::ExecuteTool | Operation::Mcp);
-        if !serverish || st.tool_name.is_empty() {
+        let serverish = s.kind == SpanKind::Server
+            || matches!(step.op, Operation::ExecuteTool | Operation::Mcp);
+        if !serverish || step.tool_name.is_empty() {
             return None;
         }
         cx.tool_calls
-            .get(st.tool_name.get(cx.set).as_ref())?
+            .get(step.tool_name.get(cx.set).as_ref())?
             .iter()
             .copied()
             .filter(|&c| c != server && cx.set.span_record(c).trace != s.trace)
@@ -59,6 +60,17 @@ impl DisconnectedRule {
                 s.start_unix_ns
                     .abs_diff(cx.set.span_record(c).start_unix_ns)
             })
+    }
+
+    /// Every link this rule infers from a trace's top-level spans, in top-level order: what its
+    /// findings report and what the analysis lists as `inferred_links`.
+    pub fn links(cx: &Context<'_>, trace: TraceIx) -> Vec<InferredLink> {
+        cx.set
+            .top_level(trace)
+            .filter_map(|server| {
+                Self::match_client(cx, server).map(|client| InferredLink { client, server })
+            })
+            .collect()
     }
 }
 
@@ -73,27 +85,25 @@ impl Rule for DisconnectedRule {
         "A separate trace looks like the server side of a tool call in another trace (same tool name, inside the call's time window), but no trace context connects them. Loupe links them as an inferred edge; propagate trace context (e.g. W3C traceparent in MCP requests) to make the link real."
     }
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
-        for top in cx.set.top_level(trace) {
-            if let Some(client) = Self::match_client(cx, top) {
-                let c = cx.set.span(client);
-                out.push(Finding {
-                    kind: self.id(),
-                    severity: self.severity(),
-                    spans: vec![top, client],
-                    message: format!(
-                        "trace {} (`{}`{}) looks like the server side of `{}` in trace {}: same tool `{}`, inside its time window; linked as an inferred edge",
-                        cx.set.span(top).trace_id(),
-                        cx.name(top),
-                        match cx.set.str(cx.service(top)) {
-                            "" => String::new(),
-                            svc => format!(", service {svc}"),
-                        },
-                        c.name(),
-                        c.trace_id(),
-                        cx.tool(top)
-                    ),
-                });
-            }
+        for InferredLink { client, server } in Self::links(cx, trace) {
+            let c = cx.set.span(client);
+            out.push(Finding {
+                kind: self.id(),
+                severity: self.severity(),
+                spans: vec![server, client],
+                message: format!(
+                    "trace {} (`{}`{}) looks like the server side of `{}` in trace {}: same tool `{}`, inside its time window; linked as an inferred edge",
+                    cx.set.span(server).trace_id(),
+                    cx.name(server),
+                    match cx.set.str(cx.service(server)) {
+                        "" => String::new(),
+                        svc => format!(", service {svc}"),
+                    },
+                    c.name(),
+                    c.trace_id(),
+                    cx.tool(server)
+                ),
+            });
         }
     }
 }

@@ -40,11 +40,11 @@ impl Rule for EmptyResultRule {
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
         for group in sibling_groups(cx.set, trace) {
             for (i, &ix) in group.iter().enumerate() {
-                let st = cx.step(ix);
-                if st.op != Operation::ExecuteTool || st.failed {
+                let step = cx.step(ix);
+                if step.op != Operation::ExecuteTool || step.failed {
                     continue;
                 }
-                let Some(result) = st.tool_result else {
+                let Some(result) = step.tool_result else {
                     continue;
                 };
                 if !is_empty_result(cx.set, result) || has_side_effect_name(&cx.tool(ix)) {

@@ -97,10 +97,10 @@ impl<'a> Context<'a> {
     /// Prepares the shared indexes.
     pub fn new(set: &'a TraceSet, steps: &'a [Step]) -> Self {
         let mut tool_calls: FxHashMap<String, Vec<SpanIx>> = FxHashMap::default();
-        for (i, st) in steps.iter().enumerate() {
-            if st.op == Operation::ExecuteTool && !st.tool_name.is_empty() {
+        for (i, step) in steps.iter().enumerate() {
+            if step.op == Operation::ExecuteTool && !step.tool_name.is_empty() {
                 tool_calls
-                    .entry(st.tool_name.get(set).into_owned())
+                    .entry(step.tool_name.get(set).into_owned())
                     .or_default()
                     .push(SpanIx(i as u32));
             }
@@ -183,7 +183,7 @@ pub fn check_trace(cx: &Context<'_>, trace: TraceIx) -> Vec<Finding> {
     }
     // Messages quote span names, tool names and status messages: a secret in one of those is
     // masked here, so no finding repeats it (the `secret` rule masks its own).
-    let masker = crate::secrets::engine::Engine::default();
+    let masker = crate::secrets::engine::Scanner::default();
     for f in &mut out {
         if f.kind != "secret"
             && let std::borrow::Cow::Owned(m) = masker.masked(&f.message)

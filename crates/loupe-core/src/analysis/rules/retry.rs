@@ -41,13 +41,13 @@ impl Rule for RetryRule {
                 .filter(|&ix| cx.step(ix).op == Operation::ExecuteTool)
                 .collect();
             for (i, &failed) in tools.iter().enumerate() {
-                let st = cx.step(failed);
-                if !st.failed || st.tool_name.is_empty() {
+                let step = cx.step(failed);
+                if !step.failed || step.tool_name.is_empty() {
                     continue;
                 }
                 if let Some(&again) = tools[i + 1..]
                     .iter()
-                    .find(|&&x| cx.step(x).tool_name.get(cx.set) == st.tool_name.get(cx.set))
+                    .find(|&&x| cx.step(x).tool_name.get(cx.set) == step.tool_name.get(cx.set))
                 {
                     let (f, a) = (cx.set.span_record(failed), cx.set.span_record(again));
                     out.push(Finding {

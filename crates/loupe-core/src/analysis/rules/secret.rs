@@ -24,7 +24,7 @@
 
 use super::{Context, Finding, Rule, Severity};
 use crate::model::TraceIx;
-use crate::secrets::engine::Engine;
+use crate::secrets::engine::Scanner;
 use crate::secrets::{Place, SecretFinding, walk};
 
 /// `secret`: a credential (error) or personal data (warning) in a span's data.
@@ -42,9 +42,9 @@ impl Rule for SecretRule {
         "A span's data holds a credential (an API key, token, private key, password or credentials in a URL: error) or personal data (an e-mail address, phone number, payment card or IBAN: warning). Anyone who gets the trace file gets it too. Rotate exposed credentials, stop recording them, and share the run only after `loupe redact`."
     }
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
-        let engine = Engine::default();
+        let scanner = Scanner::default();
         let mut found = Vec::new();
-        walk::scan_trace(cx.set, &engine, trace, &mut found);
+        walk::scan_trace(cx.set, &scanner, trace, &mut found);
         // One finding per span and kind: the first place, and how many more.
         let mut groups: Vec<(usize, usize)> = Vec::new();
         let mut index: rustc_hash::FxHashMap<_, usize> = rustc_hash::FxHashMap::default();
@@ -67,17 +67,17 @@ impl Rule for SecretRule {
                     Severity::Error
                 },
                 spans: vec![f.span],
-                message: message(cx, &engine, f, n - 1),
+                message: message(cx, &scanner, f, n - 1),
             });
         }
     }
 }
 
-fn message(cx: &Context<'_>, engine: &Engine, f: &SecretFinding, more: usize) -> String {
+fn message(cx: &Context<'_>, scanner: &Scanner, f: &SecretFinding, more: usize) -> String {
     let span = cx.set.span(f.span);
     let whose = match f.place {
         Place::ResourceAttribute | Place::ServiceName => {
-            let svc = engine.masked(span.service());
+            let svc = scanner.masked(span.service());
             if svc.is_empty() {
                 "the resource of".to_owned()
             } else {
@@ -97,7 +97,7 @@ fn message(cx: &Context<'_>, engine: &Engine, f: &SecretFinding, more: usize) ->
     format!(
         "{whose}{}`{}` holds {} ({}) in its {place}, byte {}{}; redact it before sharing (`loupe redact`)",
         if whose.is_empty() { "" } else { " " },
-        engine.masked(span.name()),
+        scanner.masked(span.name()),
         f.kind.describe(),
         f.masked,
         f.offset,

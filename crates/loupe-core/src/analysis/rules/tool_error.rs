@@ -38,14 +38,14 @@ impl Rule for ToolErrorRule {
     }
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
         for ix in trace_spans(cx.set, trace) {
-            let st = cx.step(ix);
-            if st.op != Operation::ExecuteTool || !st.failed {
+            let step = cx.step(ix);
+            if step.op != Operation::ExecuteTool || !step.failed {
                 continue;
             }
             let s = cx.set.span_record(ix);
             let mut why = Vec::new();
-            if !st.error_type.is_empty() {
-                why.push(format!("error type `{}`", st.error_type.get(cx.set)));
+            if !step.error_type.is_empty() {
+                why.push(format!("error type `{}`", step.error_type.get(cx.set)));
             }
             let msg = cx.set.str(s.status_message);
             if !msg.is_empty() {

@@ -38,13 +38,13 @@ impl Rule for TruncatedRule {
     }
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
         for ix in trace_spans(cx.set, trace) {
-            let st = cx.step(ix);
-            if !st.op.is_model_call() {
+            let step = cx.step(ix);
+            if !step.op.is_model_call() {
                 continue;
             }
-            let reasons = finish_reasons(cx.set, st);
+            let reasons = finish_reasons(cx.set, step);
             if let Some(r) = reasons.iter().find(|r| is_truncation(r)) {
-                let model = st.model().get(cx.set);
+                let model = step.model().get(cx.set);
                 out.push(Finding {
                     kind: self.id(),
                     severity: self.severity(),
@@ -57,8 +57,8 @@ impl Rule for TruncatedRule {
                         } else {
                             format!(" ({model})")
                         },
-                        if st.tokens.present & Tokens::OUTPUT != 0 {
-                            format!(", {} output tokens", st.tokens.output)
+                        if step.tokens.present & Tokens::OUTPUT != 0 {
+                            format!(", {} output tokens", step.tokens.output)
                         } else {
                             String::new()
                         },
