@@ -677,7 +677,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(indexed.clone().unindexed(), doc);
+        assert_eq!(indexed.unindexed(), doc);
         // The document carries no index field at all.
         let text = serde_json::to_string(&doc).expect("json");
         for key in [
