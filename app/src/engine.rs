@@ -7,9 +7,9 @@
 //! shapes the UI reads; every payload it sends is a `loupe_core::report` type.
 
 use crate::protocol::*;
-use crate::query::{Query, SpanFacts};
 use loupe_core::analysis::{Analysis, Options};
 use loupe_core::model::{SpanIx, StatusCode, TraceIx, TraceSet, TreeFlags};
+use loupe_core::query::{Query, SpanFacts};
 use loupe_core::report::span::FindingsBySpan;
 use loupe_core::{Limits, Loader};
 use std::collections::HashSet;

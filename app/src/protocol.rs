@@ -64,7 +64,7 @@ pub enum Request {
         trace: u32,
         /// Only spans on the critical path.
         critical_only: bool,
-        /// A filter in the query language (see `query.rs`); empty for none.
+        /// A filter in the query language (see `loupe_core::query`); empty for none.
         query: String,
         /// Hide spans that do not match (keeping their ancestors) instead of only marking matches.
         hide: bool,

@@ -40,6 +40,7 @@ pub mod id;
 pub mod import;
 mod intern;
 pub mod model;
+pub mod query;
 pub mod redact;
 pub mod report;
 pub mod secrets;

@@ -16,8 +16,8 @@
 //! | `>500ms` / `<2s` / `>=1.5s` | longer or shorter than a duration (`ns`, `us`, `ms`, `s`, `m`) |
 //! | `critical` | on the critical path |
 
-use loupe_core::analysis::genai::Operation;
-use loupe_core::model::{SpanIx, SpanKind, StatusCode, TraceSet, Value};
+use crate::analysis::genai::Operation;
+use crate::model::{SpanIx, SpanKind, StatusCode, TraceSet, Value};
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,7 +74,7 @@ impl PartialEq for Pattern {
     }
 }
 
-/// What a span looks like to the query, as the engine knows it.
+/// What a span looks like to the query, as the analysis knows it.
 #[derive(Debug, Clone, Copy)]
 pub struct SpanFacts<'a> {
     /// Its GenAI operation.
@@ -245,7 +245,7 @@ fn term(t: &str) -> Result<Term, String> {
 
 /// A value as text for matching and display (strings as they are, others in JSON).
 pub fn value_text(set: &TraceSet, v: Value) -> String {
-    loupe_core::report::span::value_text(set, v).0
+    crate::report::span::value_text(set, v).0
 }
 
 fn contains_ci(hay: &str, needle_lower: &str) -> bool {
