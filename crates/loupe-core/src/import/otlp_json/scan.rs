@@ -9,7 +9,7 @@
 //! then undoes what it added and reads the file again with the seeds, which also report errors
 //! with their positions.
 
-use super::{
+use super::parts::{
     AttrCollector, Ctx, Id, SpanParts, capped_bytes, capped_string, count, finish_span, id_field,
     interned, keyed, too_deep,
 };
