@@ -5,6 +5,8 @@ use loupe_core::TraceSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use crate::output::Target;
+
 /// Arguments of `loupe convert`.
 #[derive(clap::Args, Debug)]
 pub struct ConvertArgs {
@@ -17,42 +19,6 @@ pub struct ConvertArgs {
     /// Trace files (any format Loupe reads, optionally gzip); `-` reads standard input.
     #[arg(required = true)]
     files: Vec<String>,
-}
-
-/// Formats Loupe writes (`convert --to`, `redact --to`).
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// One OTLP JSON `TracesData` document.
-    OtlpJson,
-    /// One binary OTLP protobuf `TracesData` message (as `ExportTraceServiceRequest`).
-    OtlpProto,
-}
-
-impl Target {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Target::OtlpJson => "otlp-json",
-            Target::OtlpProto => "otlp-proto",
-        }
-    }
-
-    /// Whether the output is binary, which a terminal would show as garbage.
-    pub(crate) fn is_binary(self) -> bool {
-        match self {
-            Target::OtlpJson => false,
-            Target::OtlpProto => true,
-        }
-    }
-
-    pub(crate) fn write(self, set: &TraceSet, mut out: impl Write) -> std::io::Result<()> {
-        match self {
-            Target::OtlpJson => loupe_core::export::otlp_json::write(set, out),
-            Target::OtlpProto => {
-                out.write_all(&loupe_core::export::otlp_proto::encode(set))?;
-                out.flush()
-            }
-        }
-    }
 }
 
 /// Runs `loupe convert`; returns whether every input loaded (exit code 2 otherwise).
@@ -70,7 +36,7 @@ pub fn run(
             args.to.name()
         );
     }
-    let (set, all_ok) = crate::load(&args.files, limits);
+    let (set, all_ok) = crate::input::load(&args.files, limits);
     if set.sources().is_empty() {
         anyhow::bail!("no input could be read, so nothing was written");
     }

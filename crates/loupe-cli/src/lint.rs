@@ -1,7 +1,7 @@
 //! `loupe lint`: gate CI pipelines on agent traces. Exit 0 when every run is within the thresholds,
 //! 1 when one breaks one, 2 when an input could not be read.
 
-use crate::{load, options};
+use crate::input::{load, options};
 use clap::{Args, ValueEnum};
 use loupe_core::analysis::Analysis;
 use loupe_core::analysis::rules::Severity;

@@ -2,7 +2,7 @@
 //! piece of personal data, and write the result (OTLP JSON by default) with a manifest of what
 //! was redacted.
 
-use crate::convert::Target;
+use crate::output::Target;
 use anyhow::Context;
 use loupe_core::redact::{Policy, redact_owned};
 use std::io::{Read, Write};
@@ -58,7 +58,7 @@ pub fn run(
             args.to.name()
         );
     }
-    let (set, all_ok) = crate::load(&args.files, limits);
+    let (set, all_ok) = crate::input::load(&args.files, limits);
     if set.sources().is_empty() {
         anyhow::bail!("no input could be read, so nothing was written");
     }

@@ -1,8 +1,8 @@
 //! The builder importers write into. [`Builder::finish`] links the tree and returns a [`TraceSet`].
 
 use crate::id::{SpanId, TraceId};
-use crate::import::Limits;
 use crate::intern::Sym;
+use crate::limits::Limits;
 use crate::model::{
     Attr, Event, Link, Origin, Range32, Resource, ResourceIx, Scope, ScopeIx, Source, SourceId,
     Span, SpanKind, SrcStr, StatusCode, TextEncoding, TextId, TextSlot, TraceIx, TraceSet,

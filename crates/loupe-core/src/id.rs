@@ -203,6 +203,10 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     out
 }
 
+/// An input file's position in [`TraceSet::sources`](crate::model::TraceSet::sources).
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct SourceId(pub u32);
+
 #[cfg(test)]
 mod tests {
     use super::*;

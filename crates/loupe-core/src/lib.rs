@@ -39,6 +39,7 @@ pub mod export;
 pub mod id;
 pub mod import;
 mod intern;
+mod limits;
 pub mod model;
 pub mod query;
 pub mod redact;

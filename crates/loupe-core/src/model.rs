@@ -8,6 +8,7 @@
 //! - long strings (message bodies, tool results) stay in the input bytes as [`TextId`]s and are
 //!   decoded when asked for.
 
+pub use crate::id::SourceId;
 use crate::id::{SpanId, TraceId, decode_base64_vec};
 use crate::intern::{Interner, Sym};
 use crate::warning::Warning;
@@ -22,10 +23,6 @@ pub struct SpanIx(pub u32);
 /// A trace's position in [`TraceSet::traces`].
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct TraceIx(pub u32);
-
-/// An input file's position in [`TraceSet::sources`].
-#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct SourceId(pub u32);
 
 /// A resource's position in the resource table.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]

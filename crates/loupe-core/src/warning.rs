@@ -1,6 +1,6 @@
 //! Warnings: what was odd about the input, kept without aborting the import.
 
-use crate::model::SourceId;
+use crate::id::SourceId;
 use rustc_hash::FxHashMap;
 
 /// What kind of problem a warning reports. The snake_case names are part of the public JSON.

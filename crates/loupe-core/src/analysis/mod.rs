@@ -17,6 +17,7 @@ pub mod rules;
 use crate::model::{SpanIx, TraceIx, TraceSet};
 use genai::{Step, Tokens};
 use pricing::Prices;
+pub use rules::InferredLink;
 use rules::{Finding, Severity};
 use std::collections::BTreeMap;
 
@@ -49,15 +50,6 @@ pub struct AgentStats {
     pub tokens: Tokens,
     /// Cost of those, when every one is priced.
     pub cost_usd: Option<f64>,
-}
-
-/// A link Loupe inferred between traces (no trace context connects them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InferredLink {
-    /// The client span (e.g. `execute_tool lookup_order`).
-    pub client: SpanIx,
-    /// The top span of the trace that looks like its server side.
-    pub server: SpanIx,
 }
 
 /// Everything known about one trace.

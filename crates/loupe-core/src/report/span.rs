@@ -6,7 +6,7 @@ use crate::model::{Attr, SpanIx, TraceSet, TreeFlags, Value, ValueRef};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::AnomalyReport;
+use super::document::AnomalyReport;
 
 /// One attribute, ready to show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use crate::analysis::genai;
 use crate::model::{TraceIx, TraceSet};
 use serde::{Deserialize, Serialize};
 
-use super::{TreeIssues, services};
+use super::document::{AnomalyReport, TraceReport, TreeIssues, services};
 
 /// One trace, as a row of the trace list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,5 +131,37 @@ impl SetSummary {
             traces,
             span_count: set.span_count() as u64,
         }
+    }
+}
+
+/// One trace as the viewer's panels show it: its list row and its indexed report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TraceDetail {
+    /// Its row of the trace list.
+    pub summary: TraceSummary,
+    /// Its report, with span indices ([`TraceReport::build_indexed`]).
+    pub report: TraceReport,
+}
+
+impl TraceDetail {
+    /// The panels of trace `t`.
+    pub fn build(set: &TraceSet, analysis: &Analysis, t: TraceIx) -> Self {
+        TraceDetail {
+            summary: TraceSummary::build(set, analysis, t),
+            report: TraceReport::build_indexed(set, analysis, t),
+        }
+    }
+
+    /// The findings in the order a reader takes them: the first suspect's, then by severity
+    /// (worst first), then as the rules reported them.
+    pub fn findings_in_reading_order(&self) -> Vec<&AnomalyReport> {
+        let mut out: Vec<&AnomalyReport> = self.report.anomalies.iter().collect();
+        out.sort_by_key(|f| {
+            (
+                !f.first_suspect,
+                std::cmp::Reverse(crate::analysis::rules::Severity::from_name(&f.severity)),
+            )
+        });
+        out
     }
 }

@@ -19,7 +19,7 @@
 //! | `payment_card` | 13–19 digits, Luhn-valid, with a known issuer prefix and length, either grouped like a card (`4111 1111 1111 1111`) or near a word such as `card`, `visa` (or under a card-named key) |
 //! | `iban` | country code, check digits and the country's length, mod-97 valid, spaced in fours or not |
 
-use super::Kind;
+use super::kind::Kind;
 use crate::id::decode_base64_vec;
 use memchr::memmem;
 
@@ -45,7 +45,7 @@ pub struct KeyHints {
 
 /// Finds every match in `text` of the enabled kinds, sorted by start, without overlaps (at one
 /// position the longest match wins; then the more specific kind).
-pub fn find(text: &str, hints: KeyHints, enabled: super::Kinds, out: &mut Vec<Hit>) {
+pub fn find(text: &str, hints: KeyHints, enabled: super::kind::Kinds, out: &mut Vec<Hit>) {
     let first = out.len();
     let t = text.as_bytes();
     if t.len() < 7 {

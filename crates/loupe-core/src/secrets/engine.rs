@@ -7,7 +7,7 @@
 use super::detect::{self, Hit};
 use super::json::{self, Lit, Visit};
 use super::keys::{self, KeyClass, SecretBy};
-use super::{Kind, Kinds, MAX_JSON_IN_STRING, TextMatch};
+use super::kind::{Kind, Kinds, MAX_JSON_IN_STRING, TextMatch};
 
 /// Which rule matched.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
@@ -39,7 +39,7 @@ pub(crate) trait Sink {
     fn hit(&mut self, h: &TextHit<'_>) -> Option<String>;
 }
 
-/// Collects masked matches (for [`super::scan_text`]).
+/// Collects masked matches (for `scan_text`).
 #[derive(Default, Debug)]
 pub(crate) struct Collect {
     pub hits: Vec<TextMatch>,
@@ -51,7 +51,7 @@ impl Sink for Collect {
             kind: h.kind,
             offset: h.offset,
             json_path: h.json_path.clone(),
-            masked: super::mask(h.kind, h.matched),
+            masked: super::kind::mask(h.kind, h.matched),
         });
         None
     }

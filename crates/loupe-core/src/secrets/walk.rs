@@ -4,7 +4,7 @@
 
 use super::engine::{RuleRef, Scanner, Sink, TextHit};
 use super::keys::KeyClass;
-use super::{Kind, Place, SecretFinding};
+use super::kind::{Kind, Place, SecretFinding};
 use crate::model::{Range32, SpanIx, TraceIx, TraceSet, Value};
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
@@ -181,7 +181,7 @@ impl Sink for Finder<'_> {
             key: self.key.clone(),
             json_path: h.json_path.clone(),
             offset: h.offset,
-            masked: super::mask(h.kind, h.matched),
+            masked: super::kind::mask(h.kind, h.matched),
         });
         None
     }

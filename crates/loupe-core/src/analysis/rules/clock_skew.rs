@@ -19,7 +19,7 @@
 //!
 //! Read cross-service ordering with care, or sync the clocks.
 
-use super::{Context, Finding, Rule, Severity, ms, trace_spans};
+use super::rule::{Context, Finding, Rule, Severity, ms, trace_spans};
 use crate::model::{SpanKind, TraceIx};
 
 /// `clock_skew`: a child in another service that starts before its parent or ends after it.

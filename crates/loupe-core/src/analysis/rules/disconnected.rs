@@ -21,10 +21,18 @@
 //!
 //! Propagate trace context (e.g. W3C traceparent in MCP requests) to make the link real.
 
-use super::{Context, Finding, Rule, Severity};
-use crate::analysis::InferredLink;
+use super::rule::{Context, Finding, Rule, Severity};
 use crate::analysis::genai::Operation;
 use crate::model::{SpanIx, SpanKind, TraceIx, TreeFlags};
+
+/// A link Loupe inferred between traces (no trace context connects them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InferredLink {
+    /// The client span (e.g. `execute_tool lookup_order`).
+    pub client: SpanIx,
+    /// The top span of the trace that looks like its server side.
+    pub server: SpanIx,
+}
 
 /// `disconnected`: a separate trace that looks like the server side of a tool call in another trace.
 #[derive(Debug)]

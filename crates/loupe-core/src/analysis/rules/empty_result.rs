@@ -19,7 +19,9 @@
 //!
 //! Check whether the model noticed, or answered as if it had data.
 
-use super::{Context, Finding, Rule, Severity, canonical_json, is_empty_result, sibling_groups};
+use super::rule::{
+    Context, Finding, Rule, Severity, canonical_json, is_empty_result, sibling_groups,
+};
 use crate::analysis::genai::Operation;
 use crate::model::TraceIx;
 

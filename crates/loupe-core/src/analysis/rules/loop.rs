@@ -21,7 +21,7 @@
 //! did not act on the result; make the tool's answer say clearly what went wrong, or stop the agent
 //! after repeated identical calls.
 
-use super::{Context, Finding, Rule, Severity, canonical_json, preview, sibling_groups};
+use super::rule::{Context, Finding, Rule, Severity, canonical_json, preview, sibling_groups};
 use crate::analysis::genai::Operation;
 use crate::model::{SpanIx, TraceIx};
 

@@ -17,7 +17,7 @@
 //!
 //! Open the other files together, or check sampling and exporter errors.
 
-use super::{Context, Finding, Rule, Severity};
+use super::rule::{Context, Finding, Rule, Severity};
 use crate::model::{TraceIx, TreeFlags};
 
 /// `orphan`: a span whose parent is not in the loaded files.

@@ -18,7 +18,7 @@
 //! Check whether the work was meant to outlive its parent; if not, end the span where its work
 //! ends.
 
-use super::{Context, Finding, Rule, Severity, ms, trace_spans};
+use super::rule::{Context, Finding, Rule, Severity, ms, trace_spans};
 use crate::model::TraceIx;
 
 /// `outlives_parent`: a child that ends after its parent ends, in the same service.

@@ -16,7 +16,7 @@
 //!
 //! Check whether the failure was transient or the agent repeated a bad call.
 
-use super::{Context, Finding, Rule, Severity, ms, sibling_groups};
+use super::rule::{Context, Finding, Rule, Severity, ms, sibling_groups};
 use crate::analysis::genai::Operation;
 use crate::model::{SpanIx, TraceIx};
 

@@ -22,7 +22,7 @@
 //!
 //! Rotate exposed credentials, stop recording them, and share the run only after `loupe redact`.
 
-use super::{Context, Finding, Rule, Severity};
+use super::rule::{Context, Finding, Rule, Severity};
 use crate::model::TraceIx;
 use crate::secrets::engine::Scanner;
 use crate::secrets::{Place, SecretFinding, walk};
@@ -40,6 +40,9 @@ impl Rule for SecretRule {
     }
     fn explanation(&self) -> &'static str {
         "A span's data holds a credential (an API key, token, private key, password or credentials in a URL: error) or personal data (an e-mail address, phone number, payment card or IBAN: warning). Anyone who gets the trace file gets it too. Rotate exposed credentials, stop recording them, and share the run only after `loupe redact`."
+    }
+    fn masks_its_messages(&self) -> bool {
+        true
     }
     fn check(&self, cx: &Context<'_>, trace: TraceIx, out: &mut Vec<Finding>) {
         let scanner = Scanner::default();

@@ -18,7 +18,7 @@
 //!
 //! Look at what was different about this call.
 
-use super::{Context, Finding, Rule, Severity, ms, sibling_groups};
+use super::rule::{Context, Finding, Rule, Severity, ms, sibling_groups};
 use crate::intern::Sym;
 use crate::model::{SpanIx, TraceIx};
 use rustc_hash::FxHashMap;

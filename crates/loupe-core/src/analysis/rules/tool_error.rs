@@ -18,7 +18,7 @@
 //!
 //! Check the tool's error message and whether the agent noticed the failure.
 
-use super::{Context, Finding, Rule, Severity, preview, trace_spans};
+use super::rule::{Context, Finding, Rule, Severity, preview, trace_spans};
 use crate::analysis::genai::Operation;
 use crate::model::TraceIx;
 

@@ -18,7 +18,7 @@
 //!
 //! Raise the limit or shorten the task.
 
-use super::{Context, Finding, Rule, Severity, trace_spans};
+use super::rule::{Context, Finding, Rule, Severity, trace_spans};
 use crate::analysis::genai::{Tokens, finish_reasons, is_truncation};
 use crate::model::TraceIx;
 
