@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# House rules: formatting, clippy (native and wasm32), and a pure core.
+# House rules: formatting, clippy (native and wasm32), a pure core, no import cycles, one set of
+# wire types.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,18 @@ if [ -n "$cycle" ]; then
   echo "lint: crates/loupe-core/src/secrets must not import from crate::analysis or crate::redact" >&2
   echo "      (analysis and redact import secrets, never the other way; move a shared type down into secrets):" >&2
   echo "$cycle" >&2
+  exit 1
+fi
+echo "lint: no import cycles between source files (scripts/import_cycles.py)"
+python3 scripts/import_cycles.py --self-test >/dev/null
+python3 scripts/import_cycles.py crates/*/src app/src tests/src
+echo "lint: the app defines no report types (payloads are loupe-core's; protocol.rs holds requests and the envelope)"
+app_types=$(grep -rnE 'derive\([^)]*(Serialize|Deserialize)' app/src --include=*.rs -A3 \
+  | grep -E -- '-[0-9]+-(pub(\([a-z]+\))? )?(struct|enum) ' \
+  | grep -vE 'app/src/protocol\.rs-[0-9]+-pub (enum|struct) (Request|Response|ToWorker|FromWorker|Stage|Progress)\b' || true)
+if [ -n "$app_types" ]; then
+  echo "lint: the app declares wire types of its own; use (or add) the loupe-core type instead:" >&2
+  echo "$app_types" >&2
   exit 1
 fi
 echo "lint: all checks hold"

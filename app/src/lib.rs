@@ -13,7 +13,6 @@
 pub mod engine;
 pub mod link;
 pub mod protocol;
-pub mod redaction;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -7,11 +7,16 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-pub use loupe_core::report::{
-    FileSummary, SetSummary, SpanReport, TraceDetail, TraceReport, TraceSummary,
+pub use loupe_core::export::Format;
+pub use loupe_core::redact::preview::{
+    CustomRule, DetectorEntry, RedactGroup, RedactItem, RedactPreview, RedactSettings, RedactedFile,
 };
+pub use loupe_core::report::{
+    FileOutcome, FileSummary, LoadReport, SetSummary, SpanReport, TraceDetail, TraceReport,
+    TraceSummary,
+};
+pub use loupe_core::view::{Row, RowWindow, ViewInfo};
 
 #[cfg(test)]
 mod tests;
@@ -132,7 +137,7 @@ pub enum Request {
         /// Detectors, rules and actions.
         settings: RedactSettings,
         /// `otlp-json` or `otlp-proto`.
-        format: String,
+        format: Format,
     },
 }
 
@@ -247,135 +252,6 @@ impl FromWorker {
     }
 }
 
-/// The redaction settings of the viewer (turned into a `loupe-core` policy by the engine).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RedactSettings {
-    /// What to do with a match: `mask`, `hash` or `drop`.
-    pub action: String,
-    /// The hash key, as hex (fresh random bytes each time the view opens).
-    pub key: String,
-    /// Detectors turned off, by id.
-    pub off: Vec<String>,
-    /// Custom rules.
-    pub rules: Vec<CustomRule>,
-    /// Actions for single detectors or rules, by id.
-    pub actions: BTreeMap<String, String>,
-}
-
-/// A custom redaction rule: a pattern for values, key patterns for whole values, or both.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CustomRule {
-    /// Its id (appears as `[REDACTED:<id>]`).
-    pub id: String,
-    /// A regular expression (`regex-lite` syntax).
-    pub pattern: Option<String>,
-    /// Key patterns (`*` wildcards).
-    pub keys: Vec<String>,
-}
-
-/// What a redaction would change: counts of everything, the first items in place.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RedactPreview {
-    /// Matches in all.
-    pub matches: u64,
-    /// Values that change.
-    pub values_changed: u64,
-    /// Attributes dropped by a `drop` action.
-    pub attributes_dropped: u64,
-    /// Spans in the output.
-    pub spans: u64,
-    /// Items listed (the first ones of each group; the counts cover all).
-    pub shown: u32,
-    /// Matches by rule.
-    pub groups: Vec<RedactGroup>,
-    /// Every built-in detector, whether it is on, and its matches.
-    pub detectors: Vec<DetectorEntry>,
-    /// The settings as a policy file (JSON) for `loupe redact --policy`.
-    pub policy: String,
-}
-
-/// The matches of one rule.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RedactGroup {
-    /// The kind (`custom` for custom rules).
-    pub kind: String,
-    /// The detector or rule id.
-    pub rule: String,
-    /// Words for the kind.
-    pub describe: String,
-    /// `mask`, `hash` or `drop`.
-    pub action: String,
-    /// Whether it is a custom rule.
-    pub custom: bool,
-    /// Matches in all.
-    pub count: u64,
-    /// The first ones.
-    pub items: Vec<RedactItem>,
-}
-
-/// One match, shown in its value.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RedactItem {
-    /// Span index (`None` for an import warning).
-    pub span: Option<u32>,
-    /// Trace index.
-    pub trace: Option<u32>,
-    /// The span's name.
-    pub span_name: String,
-    /// Where in the span (`attribute`, `event 1 attribute`, `span name`, …).
-    pub place: String,
-    /// The attribute key.
-    pub key: String,
-    /// Inside JSON held in the value: the path of the string holding the match.
-    pub json_path: Option<String>,
-    /// The value before the match (up to some context).
-    pub before: String,
-    /// The matched text.
-    pub matched: String,
-    /// The value after the match (up to some context).
-    pub after: String,
-    /// Whether the value goes on before `before`.
-    pub cut_before: bool,
-    /// Whether it goes on after `after`.
-    pub cut_after: bool,
-    /// The value's length in bytes.
-    pub value_bytes: u64,
-    /// What the match becomes.
-    pub replacement: String,
-}
-
-/// A built-in detector.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DetectorEntry {
-    /// Its id.
-    pub id: String,
-    /// What it finds.
-    pub describe: String,
-    /// Whether it is on.
-    pub enabled: bool,
-    /// Its matches with these settings.
-    pub count: u64,
-}
-
-/// A redacted file, written.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RedactedFile {
-    /// A file name for it.
-    pub name: String,
-    /// A file name for the manifest.
-    pub manifest_name: String,
-    /// `otlp-json` or `otlp-proto`.
-    pub format: String,
-    /// The manifest (`loupe.redaction/1`, counts only), as JSON.
-    pub manifest: String,
-    /// One line per rule, for people.
-    pub summary: String,
-    /// Matches redacted.
-    pub matches: u64,
-    /// Spans written.
-    pub spans: u64,
-}
-
 /// The stage of a load a [`Progress`] reports (on the wire: `"reading"`, `"parsing"`,
 /// `"analysing"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -404,117 +280,4 @@ pub struct Progress {
     pub done: u64,
     /// Its size.
     pub total: u64,
-}
-
-/// What one load did.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LoadReport {
-    /// One entry per input, in the order given.
-    pub files: Vec<FileOutcome>,
-    /// Everything open afterwards.
-    pub summary: SetSummary,
-    /// Milliseconds spent, when the engine could measure it.
-    pub millis: Option<f64>,
-}
-
-/// One input's outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FileOutcome {
-    /// Name as given.
-    pub name: String,
-    /// Spans read, when it loaded.
-    pub spans: Option<u32>,
-    /// Format, when it loaded.
-    pub format: Option<String>,
-    /// The core's error text (file, line and column, what was expected) when it did not load.
-    pub error: Option<String>,
-}
-
-/// The current view of a trace.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ViewInfo {
-    /// Bumped on every change; rows of an older version are stale.
-    pub version: u32,
-    /// Trace index.
-    pub trace: u32,
-    /// Visible rows.
-    pub rows: u32,
-    /// Spans matching the query (0 without one).
-    pub matches: u32,
-    /// Why the query could not be read, if it could not.
-    pub query_error: Option<String>,
-    /// The row of the span asked about (for `Reveal` and `NextMatch`).
-    pub row: Option<u32>,
-    /// The span asked about (for `NextMatch`).
-    pub span: Option<u32>,
-    /// Trace start, unix ns (the waterfall's zero).
-    pub start_unix_ns: u64,
-    /// Trace duration, ns (the waterfall's width).
-    pub duration_ns: u64,
-    /// Deepest depth in the trace.
-    pub max_depth: u32,
-    /// The span whose subtree the view is narrowed to; `start_unix_ns` and `duration_ns` are then
-    /// its own, and row offsets count from its start.
-    #[serde(default)]
-    pub zoom: Option<u32>,
-    /// Its span id as displayed.
-    #[serde(default)]
-    pub zoom_span_id: Option<String>,
-    /// The path from the trace's top to it (span index and name), for a breadcrumb.
-    #[serde(default)]
-    pub zoom_path: Vec<(u32, String)>,
-}
-
-/// A window of rows.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RowWindow {
-    /// The view version they belong to.
-    pub version: u32,
-    /// Row index of the first.
-    pub start: u32,
-    /// The rows.
-    pub rows: Vec<Row>,
-}
-
-/// One row of the span tree and waterfall.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Row {
-    /// Span index.
-    pub span: u32,
-    /// Depth in the tree.
-    pub depth: u32,
-    /// Name.
-    pub name: String,
-    /// `service.name`.
-    pub service: String,
-    /// Its service differs from its parent's (or it has no parent).
-    pub new_service: bool,
-    /// GenAI operation (`chat`, `execute_tool`, `invoke_agent`, … or `other`).
-    pub op: String,
-    /// Start offset from the view's start (the trace's, or the zoomed span's), ns.
-    pub start_ns: u64,
-    /// Duration, ns.
-    pub duration_ns: u64,
-    /// Error status.
-    pub error: bool,
-    /// Descendants (0 for a leaf).
-    pub descendants: u32,
-    /// Collapsed in this view.
-    pub collapsed: bool,
-    /// On the critical path.
-    pub critical: bool,
-    /// Matches the query.
-    pub matched: bool,
-    /// When collapsed: how many spans inside it match the query.
-    pub hidden_matches: u32,
-    /// Kinds of the findings that concern it, with their severities.
-    pub findings: Vec<(String, String)>,
-    /// The first suspect of its trace.
-    pub suspect: bool,
-    /// Tokens of its subtree (counted once).
-    pub tokens: u64,
-    /// Not attached where its parent id says (orphan or cut cycle).
-    pub detached: bool,
-    /// Its events (at most 24): offset from the view's start in ns, and whether it is an exception.
-    pub marks: Vec<(u64, bool)>,
 }

@@ -485,19 +485,14 @@ async fn the_real_worker_answers_every_kind_of_question() {
         key: "00".repeat(32),
         ..Default::default()
     };
-    let (resp, bytes) = answered(
+    let (out, bytes) = answered(
         "the export",
-        client.call_bytes(&Request::RedactExport {
-            settings,
-            format: "otlp-json".into(),
-        }),
+        client.redact_export(settings, loupe_app::protocol::Format::OtlpJson),
     )
-    .await;
-    let Response::Redacted(out) = resp else {
-        panic!("not exported: {resp:?}")
-    };
+    .await
+    .expect("exported");
     assert_eq!(out.spans, 10);
-    let bytes = bytes.expect("the file's bytes").to_vec();
+    let bytes = bytes.to_vec();
     assert!(bytes.starts_with(b"{"), "OTLP JSON");
     // A request the engine cannot answer is answered, not dropped.
     assert!(matches!(

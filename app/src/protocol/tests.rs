@@ -11,6 +11,7 @@ use super::*;
 use crate::engine::Engine;
 use loupe_core::analysis::messages::Part;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
@@ -219,7 +220,7 @@ fn request_samples() -> Vec<(Request, Value)> {
         (
             Request::RedactExport {
                 settings: settings(),
-                format: "otlp-proto".into(),
+                format: Format::OtlpProto,
             },
             json!({ "t": "redact_export", "settings": settings_json(), "format": "otlp-proto" }),
         ),
@@ -337,7 +338,7 @@ fn response_samples() -> Vec<Response> {
         },
         "redact_plan",
     ));
-    let (bytes, file) = e.export_redacted(&s, "otlp-json").expect("exports");
+    let (bytes, file) = e.export_redacted(&s, Format::OtlpJson).expect("exports");
     assert!(!bytes.is_empty());
     out.push(Response::Redacted(file));
     out.push(Response::Located {
@@ -517,6 +518,13 @@ fn a_request_the_engine_does_not_know_is_refused_with_its_id() {
     assert!(e.contains("no_such_request"), "{e}");
     let (id, _) = ToWorker::from_wire_text("not json").expect_err("refused");
     assert_eq!(id, None);
+    // The export format is typed: a format Loupe does not write is refused on arrival.
+    let (id, e) = ToWorker::from_wire_text(
+        r#"{"id":9,"req":{"t":"redact_export","settings":{"action":"mask","key":"","off":[],"rules":[],"actions":{}},"format":"csv"}}"#,
+    )
+    .expect_err("refused");
+    assert_eq!(id, Some(9));
+    assert!(e.contains("csv") && e.contains("otlp-json"), "{e}");
 }
 
 #[test]
@@ -636,7 +644,7 @@ fn the_dispatcher_answers_an_export_with_its_bytes() {
     e.finish();
     let req = Request::RedactExport {
         settings: settings(),
-        format: "otlp-json".into(),
+        format: Format::OtlpJson,
     };
     let (resp, bytes) = e.answer(req.clone());
     let Response::Redacted(file) = resp else {

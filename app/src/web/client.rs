@@ -17,8 +17,9 @@ use super::io::{OUT_OF_MEMORY_ADVICE, describe, megabytes, serve};
 use super::post::Posted;
 use crate::engine::Engine;
 use crate::protocol::{
-    CANCELLED, FromWorker, LoadReport, Progress, Request, Response, RowWindow, SpanReport, Stage,
-    ToWorker, TraceDetail, ViewInfo, from_wire, to_wire,
+    CANCELLED, Format, FromWorker, LoadReport, Progress, RedactPreview, RedactSettings,
+    RedactedFile, Request, Response, RowWindow, SpanReport, Stage, ToWorker, TraceDetail, ViewInfo,
+    from_wire, to_wire,
 };
 use js_sys::Uint8Array;
 use js_sys::{Array, Function, Promise, Reflect};
@@ -270,11 +271,6 @@ impl Client {
         self.send(req.clone(), None).await.0
     }
 
-    /// Asks the engine for a file: the answer, and the file's bytes when it sent them.
-    pub async fn call_bytes(&self, req: &Request) -> (Response, Option<Uint8Array>) {
-        self.send(req.clone(), None).await
-    }
-
     /// Opens `File`s or `Blob`s (merged into what is open).
     pub async fn open(&self, inputs: Array) -> Response {
         self.send(Request::Open, Some(inputs)).await.0
@@ -446,6 +442,33 @@ impl Client {
         match self.call(&Request::Trace { trace }).await {
             Response::Trace(d) => Ok(*d),
             other => Err(Failure::of(other)),
+        }
+    }
+
+    /// What a redaction with these settings would change.
+    pub async fn redact_plan(&self, settings: RedactSettings) -> Result<RedactPreview, Failure> {
+        match self.call(&Request::RedactPlan { settings }).await {
+            Response::RedactPlan(p) => Ok(*p),
+            other => Err(Failure::of(other)),
+        }
+    }
+
+    /// The open set redacted with these settings, written in `format`: what was written and the
+    /// file's bytes.
+    pub async fn redact_export(
+        &self,
+        settings: RedactSettings,
+        format: Format,
+    ) -> Result<(RedactedFile, Uint8Array), Failure> {
+        match self
+            .send(Request::RedactExport { settings, format }, None)
+            .await
+        {
+            (Response::Redacted(file), Some(bytes)) => Ok((file, bytes)),
+            (Response::Redacted(_), None) => {
+                Err(Failure::Error("the engine sent no file; try again".into()))
+            }
+            (other, _) => Err(Failure::of(other)),
         }
     }
 

@@ -1,6 +1,8 @@
-//! The formats Loupe writes (`convert --to`, `redact --to`).
+//! The formats Loupe writes (`convert --to`, `redact --to`): the core's [`Format`], as a
+//! command-line choice.
 
 use loupe_core::TraceSet;
+use loupe_core::export::Format;
 use std::io::Write;
 
 /// Formats Loupe writes (`convert --to`, `redact --to`).
@@ -13,28 +15,24 @@ pub(crate) enum Target {
 }
 
 impl Target {
-    pub(crate) fn name(self) -> &'static str {
+    /// The core's format.
+    pub(crate) fn format(self) -> Format {
         match self {
-            Target::OtlpJson => "otlp-json",
-            Target::OtlpProto => "otlp-proto",
+            Target::OtlpJson => Format::OtlpJson,
+            Target::OtlpProto => Format::OtlpProto,
         }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        self.format().name()
     }
 
     /// Whether the output is binary, which a terminal would show as garbage.
     pub(crate) fn is_binary(self) -> bool {
-        match self {
-            Target::OtlpJson => false,
-            Target::OtlpProto => true,
-        }
+        self.format().is_binary()
     }
 
-    pub(crate) fn write(self, set: &TraceSet, mut out: impl Write) -> std::io::Result<()> {
-        match self {
-            Target::OtlpJson => loupe_core::export::otlp_json::write(set, out),
-            Target::OtlpProto => {
-                out.write_all(&loupe_core::export::otlp_proto::encode(set))?;
-                out.flush()
-            }
-        }
+    pub(crate) fn write(self, set: &TraceSet, out: impl Write) -> std::io::Result<()> {
+        self.format().write(set, out)
     }
 }

@@ -46,12 +46,13 @@ pub mod redact;
 pub mod report;
 pub mod secrets;
 mod tree;
+pub mod view;
 mod warning;
 
 pub use builder::{Builder, INLINE_STRING_MAX, NewSpan};
 pub use error::ImportError;
 pub use id::{SpanId, TraceId};
-pub use import::{FileSummary, Importer, Limits, Loader, load};
+pub use import::{FileRead, Importer, Limits, Loader, load};
 pub use intern::{Interner, Sym};
 pub use model::{
     Attr, Event, Link, Range32, Resource, Scope, Source, SourceId, Span, SpanIx, SpanKind, SpanRef,

@@ -3,7 +3,7 @@
 
 use super::actions::run;
 use super::fmt;
-use super::state::{Tab, use_viewer as use_store};
+use super::state::{Tab, use_viewer};
 use crate::protocol::*;
 use leptos::prelude::*;
 use loupe_core::analysis::messages::{Message, Part, Transcript};
@@ -69,7 +69,7 @@ fn KvTable(attrs: Vec<Kv>) -> impl IntoView {
 /// A clickable span reference.
 #[component]
 fn SpanChip(span: u32, name: String) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     view! {
         <button class="span-chip" title="Show this span" on:click=move |_| run(st.reveal(span))>
             {name}
@@ -80,7 +80,7 @@ fn SpanChip(span: u32, name: String) -> impl IntoView {
 /// The panel with its tabs.
 #[component]
 pub fn SidePanel() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let count = move || {
         st.trace_detail
             .with(|d| d.as_ref().map_or(0, |d| d.report.anomalies.len()))
@@ -124,7 +124,7 @@ pub fn SidePanel() -> impl IntoView {
 
 #[component]
 fn SpanPanel() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     move || match st.detail.get() {
         None => view! { <p class="muted pad">"Select a span in the tree (click, or j / k)."</p> }
             .into_any(),
@@ -135,7 +135,7 @@ fn SpanPanel() -> impl IntoView {
 /// Zooms the tree and timeline to a span's subtree, or back out when it is the zoomed one.
 #[component]
 fn ZoomButton(span: u32) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let zoomed = move || st.view.with(|v| v.zoom == Some(span));
     view! {
         <button
@@ -397,7 +397,7 @@ fn FindingCard(f: AnomalyReport) -> impl IntoView {
 
 #[component]
 fn FindingsPanel() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     // A big trace can have thousands of findings: they are shown a page at a time, so the panel
     // stays a few hundred elements, not tens of thousands.
     let shown = RwSignal::new(FINDINGS_PAGE);
@@ -445,7 +445,7 @@ fn bar(value: f64, max: f64, label: String) -> impl IntoView {
 
 #[component]
 fn CostPanel() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     move || {
         let Some(d) = st.trace_detail.get() else {
             return view! { <p class="muted pad">"Loading…"</p> }.into_any();
@@ -548,7 +548,7 @@ fn CostPanel() -> impl IntoView {
 
 #[component]
 fn AuditPanel() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     move || {
         let Some(d) = st.trace_detail.get() else {
             return view! { <p class="muted pad">"Loading…"</p> }.into_any();

@@ -8,11 +8,11 @@
 //! Trace text is only ever set as text nodes.
 
 use super::actions::run;
-use super::state::{ViewerState as Store, use_viewer as use_store};
+use super::state::{ViewerState, use_viewer};
 use crate::protocol::{
-    CustomRule, RedactGroup, RedactItem, RedactPreview, RedactSettings, RedactedFile, Request,
-    Response,
+    CustomRule, Format, RedactGroup, RedactItem, RedactPreview, RedactSettings, RedactedFile,
 };
+use crate::web::client::Failure;
 use js_sys::{Array, Function, Reflect, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -65,64 +65,57 @@ struct Redaction {
     preview: RwSignal<Option<RedactPreview>>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
-    format: RwSignal<String>,
+    format: RwSignal<Format>,
     manifest: RwSignal<bool>,
     /// Bumped per request; older answers are dropped.
     asked: StoredValue<u32>,
 }
 
 impl Redaction {
-    async fn refresh(self, st: Store) {
+    async fn refresh(self, st: ViewerState) {
         let n = self.asked.get_value() + 1;
         self.asked.set_value(n);
         self.busy.set(true);
         let settings = self.settings.get_untracked();
-        let resp = st
-            .client
-            .get_value()
-            .call(&Request::RedactPlan { settings })
-            .await;
+        let answer = st.client.get_value().redact_plan(settings).await;
         if self.asked.get_value() != n {
             return;
         }
         self.busy.set(false);
-        match resp {
-            Response::RedactPlan(p) => {
+        match answer {
+            Ok(p) => {
                 self.error.set(None);
-                self.preview.set(Some(*p));
+                self.preview.set(Some(p));
             }
-            Response::Error { message } => self.error.set(Some(message)),
-            Response::Crashed { message } => {
+            Err(Failure::Error(message)) => self.error.set(Some(message)),
+            Err(Failure::Crashed(message)) => {
                 st.redact.set(false);
                 st.recover(message).await;
             }
-            _ => {}
+            Err(Failure::Unexpected) => {}
         }
     }
 
-    async fn export(self, st: Store) {
+    async fn export(self, st: ViewerState) {
         self.busy.set(true);
-        let req = Request::RedactExport {
-            settings: self.settings.get_untracked(),
-            format: self.format.get_untracked(),
-        };
-        let (resp, bytes) = st.client.get_value().call_bytes(&req).await;
+        let (settings, format) = (self.settings.get_untracked(), self.format.get_untracked());
+        let answer = st.client.get_value().redact_export(settings, format).await;
         self.busy.set(false);
-        match (resp, bytes) {
-            (Response::Redacted(file), Some(bytes)) => self.save(st, &file, &bytes),
-            (Response::Error { message }, _) => self.error.set(Some(message)),
-            (Response::Crashed { message }, _) => {
+        match answer {
+            Ok((file, bytes)) => self.save(st, &file, &bytes),
+            Err(Failure::Error(message)) => self.error.set(Some(message)),
+            Err(Failure::Crashed(message)) => {
                 st.redact.set(false);
                 st.recover(message).await;
             }
-            _ => self
-                .error
-                .set(Some("the engine sent no file; try again".into())),
+            Err(Failure::Unexpected) => self.error.set(Some(
+                "the engine sent an answer of another kind; try again".into(),
+            )),
         }
     }
 
-    fn save(self, st: Store, file: &RedactedFile, bytes: &Uint8Array) {
-        let kind = if file.format == "otlp-proto" {
+    fn save(self, st: ViewerState, file: &RedactedFile, bytes: &Uint8Array) {
+        let kind = if file.format.is_binary() {
             "application/x-protobuf"
         } else {
             "application/json"
@@ -158,7 +151,7 @@ impl Redaction {
 /// The button in the top bar.
 #[component]
 pub fn RedactButton() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     view! {
         <Show when=move || !st.summary.with(|s| s.files.is_empty())>
             <button
@@ -176,7 +169,7 @@ pub fn RedactButton() -> impl IntoView {
 /// The redaction view (a dialog over the viewer).
 #[component]
 pub fn RedactView() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     view! {
         <Show when=move || st.redact.get()>
             <RedactDialog/>
@@ -186,7 +179,7 @@ pub fn RedactView() -> impl IntoView {
 
 #[component]
 fn RedactDialog() -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let r = Redaction {
         settings: RwSignal::new(RedactSettings {
             action: "mask".into(),
@@ -196,7 +189,7 @@ fn RedactDialog() -> impl IntoView {
         preview: RwSignal::new(None),
         error: RwSignal::new(None),
         busy: RwSignal::new(false),
-        format: RwSignal::new("otlp-json".into()),
+        format: RwSignal::new(Format::OtlpJson),
         manifest: RwSignal::new(false),
         asked: StoredValue::new(0),
     };
@@ -241,7 +234,7 @@ fn RedactDialog() -> impl IntoView {
 
 #[component]
 fn Settings(r: Redaction) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let rule_id = RwSignal::new(String::new());
     let rule_kind = RwSignal::new("pattern".to_owned());
     let rule_text = RwSignal::new(String::new());
@@ -416,8 +409,8 @@ fn Settings(r: Redaction) -> impl IntoView {
                         type="radio"
                         name="redact-format"
                         data-testid="format-json"
-                        prop:checked=move || r.format.get() == "otlp-json"
-                        on:change=move |_| r.format.set("otlp-json".into())
+                        prop:checked=move || r.format.get() == Format::OtlpJson
+                        on:change=move |_| r.format.set(Format::OtlpJson)
                     />
                     "OTLP JSON"
                 </label>
@@ -426,8 +419,8 @@ fn Settings(r: Redaction) -> impl IntoView {
                         type="radio"
                         name="redact-format"
                         data-testid="format-proto"
-                        prop:checked=move || r.format.get() == "otlp-proto"
-                        on:change=move |_| r.format.set("otlp-proto".into())
+                        prop:checked=move || r.format.get() == Format::OtlpProto
+                        on:change=move |_| r.format.set(Format::OtlpProto)
                     />
                     "OTLP protobuf"
                 </label>
@@ -584,7 +577,7 @@ fn Group(r: Redaction, g: RedactGroup) -> impl IntoView {
 
 #[component]
 fn Item(i: RedactItem) -> impl IntoView {
-    let st = use_store();
+    let st = use_viewer();
     let span = i.span;
     let mut whr = i.place.clone();
     if !i.key.is_empty() {

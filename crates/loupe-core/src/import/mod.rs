@@ -33,7 +33,7 @@ pub fn importers() -> &'static [&'static dyn Importer] {
 
 /// What one file contributed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileSummary {
+pub struct FileRead {
     /// The file's id in the set.
     pub source: SourceId,
     /// The importer that read it.
@@ -72,7 +72,7 @@ impl Loader {
     }
 
     /// Reads one file. On error nothing of that file is kept and everything loaded before stays.
-    pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) -> Result<FileSummary, ImportError> {
+    pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) -> Result<FileRead, ImportError> {
         let (bytes, compressed_len) = self.decompress(name, bytes)?;
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ImportError::Empty {
@@ -120,7 +120,7 @@ impl Loader {
             });
         }
         self.builder.set_source_bytes(source, bytes);
-        Ok(FileSummary {
+        Ok(FileRead {
             source,
             format: importer.format(),
             span_count: self.builder.current_span_count(),

@@ -17,6 +17,7 @@
 
 mod key;
 pub mod policy;
+pub mod preview;
 
 use crate::builder::INLINE_STRING_MAX;
 use crate::intern::{Interner, Sym};

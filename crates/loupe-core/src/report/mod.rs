@@ -15,7 +15,7 @@ pub mod summary;
 
 pub use document::*;
 pub use span::SpanReport;
-pub use summary::{FileSummary, SetSummary, TraceDetail, TraceSummary};
+pub use summary::{FileOutcome, FileSummary, LoadReport, SetSummary, TraceDetail, TraceSummary};
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,8 @@
 
 use crate::analysis::Analysis;
 use crate::analysis::genai;
+use crate::error::ImportError;
+use crate::import::FileRead;
 use crate::model::{TraceIx, TraceSet};
 use serde::{Deserialize, Serialize};
 
@@ -163,5 +165,62 @@ impl TraceDetail {
             )
         });
         out
+    }
+}
+
+/// What one load did.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LoadReport {
+    /// One entry per input, in the order given.
+    pub files: Vec<FileOutcome>,
+    /// Everything open afterwards.
+    pub summary: SetSummary,
+    /// Milliseconds spent, when the engine could measure it.
+    pub millis: Option<f64>,
+}
+
+/// One input's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileOutcome {
+    /// Name as given.
+    pub name: String,
+    /// Spans read, when it loaded.
+    pub spans: Option<u32>,
+    /// Format, when it loaded.
+    pub format: Option<String>,
+    /// The importer's error text (file, line and column, what was expected) when it did not load.
+    pub error: Option<String>,
+}
+
+impl FileOutcome {
+    /// What reading `name` came to.
+    pub fn of(name: &str, read: &Result<FileRead, ImportError>) -> Self {
+        match read {
+            Ok(s) => FileOutcome {
+                name: name.to_owned(),
+                spans: Some(s.span_count),
+                format: Some(s.format.to_owned()),
+                error: None,
+            },
+            Err(e) => FileOutcome {
+                name: name.to_owned(),
+                spans: None,
+                format: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }
+
+    /// A file that could not be read at all (it never reached an importer): `why` says what went
+    /// wrong, in the host's words (`the browser could not read the file (…)`).
+    pub fn unreadable(name: &str, why: &str) -> Self {
+        FileOutcome {
+            name: name.to_owned(),
+            spans: None,
+            format: None,
+            error: Some(format!(
+                "{name}: {why}; check that it still exists and is readable"
+            )),
+        }
     }
 }

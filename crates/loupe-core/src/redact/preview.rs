@@ -1,15 +1,160 @@
-//! The engine's side of "Redact & export": turns the viewer's redaction settings into a
-//! `loupe-core` [`Policy`], shows the core's [`redact::plan`] (every value that will change, with
-//! the matched range) in a shape the UI reads, and writes the redacted set. The plan and the
-//! export both come from the core with the same policy and key, so they cannot disagree.
+//! A redaction as a viewer shows it before writing anything: the settings a person edits
+//! ([`RedactSettings`], the same policy `loupe redact --policy` reads), every value that will
+//! change with the matched range in its context ([`preview`]), and the redacted file
+//! ([`export`]). The preview and the export come from [`plan`] and [`redact`] with the same
+//! policy and key, so they cannot disagree.
 
-use crate::protocol::{
-    DetectorEntry, RedactGroup, RedactItem, RedactPreview, RedactSettings, RedactedFile,
-};
-use loupe_core::model::TraceSet;
-use loupe_core::redact::{self, Action, Planned, Policy, PolicyFile, RuleFile};
-use loupe_core::secrets::{Kind, Place};
+use super::key::{KeyError, key_from_hex};
+use super::policy::{Action, Policy, PolicyError, PolicyFile, RuleFile};
+use super::{Planned, plan, redact};
+use crate::export::Format;
+use crate::model::TraceSet;
+use crate::secrets::{Kind, Place};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Why settings could not be applied or the file not written.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum SettingsError {
+    /// A rule, an action or the allowlist is wrong.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The hash key is not a key.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The writer failed.
+    #[error("the redacted file could not be written: {0}")]
+    Write(String),
+}
+
+/// Redaction settings as a viewer edits them (turned into a [`Policy`] by [`policy`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactSettings {
+    /// What to do with a match: `mask`, `hash` or `drop`.
+    pub action: String,
+    /// The hash key, as hex (fresh random bytes each time the view opens).
+    pub key: String,
+    /// Detectors turned off, by id.
+    pub off: Vec<String>,
+    /// Custom rules.
+    pub rules: Vec<CustomRule>,
+    /// Actions for single detectors or rules, by id.
+    pub actions: BTreeMap<String, String>,
+}
+
+/// A custom redaction rule: a pattern for values, key patterns for whole values, or both.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomRule {
+    /// Its id (appears as `[REDACTED:<id>]`).
+    pub id: String,
+    /// A regular expression (`regex-lite` syntax).
+    pub pattern: Option<String>,
+    /// Key patterns (`*` wildcards).
+    pub keys: Vec<String>,
+}
+
+/// What a redaction would change: counts of everything, the first items in place.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactPreview {
+    /// Matches in all.
+    pub matches: u64,
+    /// Values that change.
+    pub values_changed: u64,
+    /// Attributes dropped by a `drop` action.
+    pub attributes_dropped: u64,
+    /// Spans in the output.
+    pub spans: u64,
+    /// Items listed (the first ones of each group; the counts cover all).
+    pub shown: u32,
+    /// Matches by rule.
+    pub groups: Vec<RedactGroup>,
+    /// Every built-in detector, whether it is on, and its matches.
+    pub detectors: Vec<DetectorEntry>,
+    /// The settings as a policy file (JSON) for `loupe redact --policy`.
+    pub policy: String,
+}
+
+/// The matches of one rule.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactGroup {
+    /// The kind (`custom` for custom rules).
+    pub kind: String,
+    /// The detector or rule id.
+    pub rule: String,
+    /// Words for the kind.
+    pub describe: String,
+    /// `mask`, `hash` or `drop`.
+    pub action: String,
+    /// Whether it is a custom rule.
+    pub custom: bool,
+    /// Matches in all.
+    pub count: u64,
+    /// The first ones.
+    pub items: Vec<RedactItem>,
+}
+
+/// One match, shown in its value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RedactItem {
+    /// Span index (`None` for an import warning).
+    pub span: Option<u32>,
+    /// Trace index.
+    pub trace: Option<u32>,
+    /// The span's name.
+    pub span_name: String,
+    /// Where in the span (`attribute`, `event 1 attribute`, `span name`, …).
+    pub place: String,
+    /// The attribute key.
+    pub key: String,
+    /// Inside JSON held in the value: the path of the string holding the match.
+    pub json_path: Option<String>,
+    /// The value before the match (up to some context).
+    pub before: String,
+    /// The matched text.
+    pub matched: String,
+    /// The value after the match (up to some context).
+    pub after: String,
+    /// Whether the value goes on before `before`.
+    pub cut_before: bool,
+    /// Whether it goes on after `after`.
+    pub cut_after: bool,
+    /// The value's length in bytes.
+    pub value_bytes: u64,
+    /// What the match becomes.
+    pub replacement: String,
+}
+
+/// A built-in detector.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DetectorEntry {
+    /// Its id.
+    pub id: String,
+    /// What it finds.
+    pub describe: String,
+    /// Whether it is on.
+    pub enabled: bool,
+    /// Its matches with these settings.
+    pub count: u64,
+}
+
+/// A redacted file, written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RedactedFile {
+    /// A file name for it.
+    pub name: String,
+    /// A file name for the manifest.
+    pub manifest_name: String,
+    /// Its format.
+    pub format: Format,
+    /// The manifest (`loupe.redaction/1`, counts only), as JSON.
+    pub manifest: String,
+    /// One line per rule, for people.
+    pub summary: String,
+    /// Matches redacted.
+    pub matches: u64,
+    /// Spans written.
+    pub spans: u64,
+}
 
 /// Items shown in all, at most; the counts always cover everything.
 pub const MAX_ITEMS: usize = 500;
@@ -44,19 +189,19 @@ pub fn policy_json(s: &RedactSettings) -> String {
 }
 
 /// The settings as a policy, or why they cannot be one (a bad pattern, an unknown action).
-pub fn policy(s: &RedactSettings) -> Result<Policy, String> {
-    Policy::from_file(policy_file(s)).map_err(|e| e.to_string())
+pub fn policy(s: &RedactSettings) -> Result<Policy, PolicyError> {
+    Policy::from_file(policy_file(s))
 }
 
 /// The hash key: the bytes of the settings' hex, or why it is not a key.
-fn key(s: &RedactSettings) -> Result<Vec<u8>, String> {
-    redact::key_from_hex(&s.key).map_err(|e| e.to_string())
+fn key(s: &RedactSettings) -> Result<Vec<u8>, KeyError> {
+    key_from_hex(&s.key)
 }
 
 /// What the redaction will do, with the first [`MAX_ITEMS`] items shown in place.
-pub fn preview(set: &TraceSet, s: &RedactSettings) -> Result<RedactPreview, String> {
+pub fn preview(set: &TraceSet, s: &RedactSettings) -> Result<RedactPreview, SettingsError> {
     let policy = policy(s)?;
-    let plan = redact::plan(set, &policy, &key(s)?);
+    let plan = plan(set, &policy, &key(s)?);
     let m = &plan.manifest;
     let mut groups: Vec<RedactGroup> = Vec::new();
     let mut index: BTreeMap<(Kind, String), usize> = BTreeMap::new();
@@ -183,45 +328,33 @@ fn place_words(p: Place) -> String {
     }
 }
 
-/// Writes the redacted set: the file's bytes and what was done.
+/// Writes the redacted set in `format`: the file's bytes and what was done. `name` is the first
+/// input's name, from which the output's file names are made.
 pub fn export(
     set: &TraceSet,
     s: &RedactSettings,
-    format: &str,
+    format: Format,
     name: &str,
-) -> Result<(Vec<u8>, RedactedFile), String> {
+) -> Result<(Vec<u8>, RedactedFile), SettingsError> {
     let policy = policy(s)?;
-    let out = redact::redact(set, &policy, &key(s)?);
+    let out = redact(set, &policy, &key(s)?);
     let stem = name
         .trim_end_matches(".gz")
         .trim_end_matches(".json")
         .trim_end_matches(".jsonl")
         .trim_end_matches(".pb");
     let stem = if stem.is_empty() { "traces" } else { stem };
-    let (bytes, file) = match format {
-        "otlp-json" => {
-            let mut bytes = Vec::new();
-            loupe_core::export::otlp_json::write(&out.set, &mut bytes)
-                .map_err(|e| format!("the redacted file could not be written: {e}"))?;
-            (bytes, format!("{stem}.redacted.json"))
-        }
-        "otlp-proto" => (
-            loupe_core::export::otlp_proto::encode(&out.set),
-            format!("{stem}.redacted.pb"),
-        ),
-        other => {
-            return Err(format!(
-                "unknown output format `{other}`; expected otlp-json or otlp-proto"
-            ));
-        }
-    };
+    let mut bytes = Vec::new();
+    format
+        .write(&out.set, &mut bytes)
+        .map_err(|e| SettingsError::Write(e.to_string()))?;
     let manifest = serde_json::to_string_pretty(&out.manifest).unwrap_or_default();
     Ok((
         bytes,
         RedactedFile {
-            name: file,
+            name: format!("{stem}.redacted.{}", format.extension()),
             manifest_name: format!("{stem}.redaction.json"),
-            format: format.to_owned(),
+            format,
             manifest,
             summary: out.manifest.summary(),
             matches: out.manifest.matches,
@@ -233,7 +366,6 @@ pub fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::CustomRule;
 
     const DOC: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"agent"}}]},"scopeSpans":[{"spans":[
       {"traceId":"0123456789abcdef0123456789abcdef","spanId":"00000000000000a1","name":"chat","startTimeUnixNano":"1","endTimeUnixNano":"9",
@@ -243,7 +375,7 @@ mod tests {
        ]}]}]}]}"#;
 
     fn set() -> TraceSet {
-        loupe_core::load("t.json", DOC.as_bytes().to_vec()).expect("loads")
+        crate::load("t.json", DOC.as_bytes().to_vec()).expect("loads")
     }
 
     fn settings() -> RedactSettings {
@@ -302,6 +434,7 @@ mod tests {
         );
         s.rules[0].pattern = Some("(".into());
         let e = preview(&set(), &s).expect_err("bad pattern");
+        let e = e.to_string();
         assert!(e.contains("rule `employee`: bad pattern"), "{e}");
     }
 
@@ -337,8 +470,9 @@ mod tests {
             let mut s = settings();
             s.key = bad.into();
             let e = preview(&set(), &s).expect_err("not a key");
+            let e = e.to_string();
             assert!(e.contains("the hash key"), "{bad}: {e}");
-            assert!(export(&set(), &s, "otlp-json", "run.json").is_err());
+            assert!(export(&set(), &s, Format::OtlpJson, "run.json").is_err());
         }
     }
 
@@ -346,7 +480,7 @@ mod tests {
     fn export_writes_what_the_preview_showed() {
         let s = settings();
         let shown = preview(&set(), &s).expect("preview");
-        let (bytes, file) = export(&set(), &s, "otlp-json", "run.json").expect("export");
+        let (bytes, file) = export(&set(), &s, Format::OtlpJson, "run.json").expect("export");
         let text = String::from_utf8(bytes).expect("utf8");
         assert!(
             !text.contains("jane.doe") && !text.contains("sk-proj-"),
@@ -359,14 +493,12 @@ mod tests {
         }
         assert_eq!(file.name, "run.redacted.json");
         assert_eq!(file.matches, shown.matches);
-        let again = loupe_core::load("again.json", text.into_bytes()).expect("reloads");
+        let again = crate::load("again.json", text.into_bytes()).expect("reloads");
         assert_eq!(again.span_count(), 1);
-        let (pb, file) = export(&set(), &s, "otlp-proto", "run.json").expect("proto");
+        let (pb, file) = export(&set(), &s, Format::OtlpProto, "run.json").expect("proto");
         assert_eq!(file.name, "run.redacted.pb");
         assert_eq!(
-            loupe_core::load("again.pb", pb)
-                .expect("reloads")
-                .span_count(),
+            crate::load("again.pb", pb).expect("reloads").span_count(),
             1
         );
     }
@@ -384,7 +516,7 @@ mod tests {
             r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
             spans.join(",")
         );
-        let set = loupe_core::load("big.json", doc.into_bytes()).expect("loads");
+        let set = crate::load("big.json", doc.into_bytes()).expect("loads");
         let p = preview(&set, &settings()).expect("preview");
         assert_eq!(p.matches, 700);
         assert_eq!(p.groups[0].count, 700);
