@@ -135,7 +135,7 @@ fn findings_name_the_right_spans_and_say_what_happened() {
     assert!(
         r.traces[0].anomalies[0]
             .message
-            .contains("took 5000 ms, 42× the median"),
+            .contains("took 5.00 s, 42× the median"),
         "{}",
         r.traces[0].anomalies[0].message
     );

@@ -60,16 +60,9 @@ pub async fn read_blob(
     Ok(out)
 }
 
-/// Megabytes, for messages (`12.5 MB`).
+/// A size the browser reports (a `File`'s, the heap's) in megabytes.
 pub fn megabytes(bytes: f64) -> String {
-    let mb = bytes / 1e6;
-    if mb >= 100.0 {
-        format!("{mb:.0} MB")
-    } else if mb >= 0.1 {
-        format!("{mb:.1} MB")
-    } else {
-        format!("{} bytes", bytes as u64)
-    }
+    loupe_core::units::megabytes(bytes as u64)
 }
 
 /// Bytes of WebAssembly memory this thread's module holds now.

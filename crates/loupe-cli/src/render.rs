@@ -6,19 +6,7 @@ use loupe_core::report::{TraceReport, TreeIssues};
 use loupe_core::{StatusCode, TraceSet};
 use std::io::{self, Write};
 
-/// Human-readable duration: `812 ns`, `12.3 µs`, `412 ms`, `1.23 s`, `2 min 03 s`.
-pub fn duration(ns: u64) -> String {
-    match ns {
-        0..1_000 => format!("{ns} ns"),
-        1_000..1_000_000 => format!("{:.1} µs", ns as f64 / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.0} ms", ns as f64 / 1e6),
-        1_000_000_000..60_000_000_000 => format!("{:.2} s", ns as f64 / 1e9),
-        _ => {
-            let s = ns / 1_000_000_000;
-            format!("{} min {:02} s", s / 60, s % 60)
-        }
-    }
-}
+use loupe_core::units::{duration, usd};
 
 /// `loupe analyze` text: files with their warnings, then one block per trace: findings first,
 /// the critical path, tokens and cost, the audit, and a short tree.
@@ -114,14 +102,6 @@ pub fn analysis(
         tree(out, set, Some(analysis), ix, max_lines, 8)?;
     }
     Ok(())
-}
-
-fn usd(x: f64) -> String {
-    if x >= 0.01 {
-        format!("${x:.4}")
-    } else {
-        format!("${x:.6}")
-    }
 }
 
 /// Findings, critical path, tokens and cost, tools, audit.
@@ -411,15 +391,6 @@ fn one_line(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_well() {
-        assert_eq!(duration(812), "812 ns");
-        assert_eq!(duration(12_340), "12.3 µs");
-        assert_eq!(duration(412_000_000), "412 ms");
-        assert_eq!(duration(1_234_000_000), "1.23 s");
-        assert_eq!(duration(123_000_000_000), "2 min 03 s");
-    }
 
     #[test]
     fn one_line_flattens_and_cuts() {

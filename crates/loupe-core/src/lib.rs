@@ -46,6 +46,7 @@ pub mod redact;
 pub mod report;
 pub mod secrets;
 mod tree;
+pub mod units;
 pub mod view;
 mod warning;
 

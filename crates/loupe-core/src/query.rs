@@ -13,7 +13,7 @@
 //! | `kind:tool` / `kind:model` / `kind:agent` / `kind:<operation>` / `kind:server` … | of that GenAI operation or span kind |
 //! | `finding:loop` / `finding:any` | concerned by a finding of that rule (or any) |
 //! | `service:name` | of that service (substring) |
-//! | `>500ms` / `<2s` / `>=1.5s` | longer or shorter than a duration (`ns`, `us`, `ms`, `s`, `m`) |
+//! | `>500ms` / `<2s` / `>=1.5s` | longer or shorter than a duration (`ns`, `us`, `ms`, `s`, `m`, `h`) |
 //! | `critical` | on the critical path |
 
 use crate::analysis::genai::Operation;
@@ -141,23 +141,10 @@ fn split(text: &str) -> Vec<String> {
     out
 }
 
-/// A duration such as `500ms`, `1.5s`, `200us`, `2m`, `10ns` (a bare number is milliseconds).
-pub fn parse_duration(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let split_at = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split_at);
-    let n: f64 = num.parse().ok()?;
-    let scale = match unit.trim().to_ascii_lowercase().as_str() {
-        "ns" => 1.0,
-        "us" | "µs" => 1e3,
-        "" | "ms" => 1e6,
-        "s" => 1e9,
-        "m" | "min" => 60e9,
-        _ => return None,
-    };
-    (n.is_finite() && n >= 0.0).then_some((n * scale) as u64)
+/// A duration such as `500ms`, `1.5s`, `200us`, `2m`, `1h`, `10ns`, in any case; a bare number is
+/// milliseconds ([`crate::units::parse_duration_ns_or`]).
+fn parse_duration(s: &str) -> Option<u64> {
+    crate::units::parse_duration_ns_or(&s.to_ascii_lowercase(), 1_000_000)
 }
 
 fn term(t: &str) -> Result<Term, String> {
@@ -387,6 +374,8 @@ mod tests {
         assert_eq!(parse_duration("1.5s"), Some(1_500_000_000));
         assert_eq!(parse_duration("2m"), Some(120_000_000_000));
         assert_eq!(parse_duration("20"), Some(20_000_000));
-        assert_eq!(parse_duration("3h"), None);
+        assert_eq!(parse_duration("3h"), Some(3 * 3_600_000_000_000));
+        assert_eq!(parse_duration("1.5MS"), Some(1_500_000));
+        assert_eq!(parse_duration("3 parsecs"), None);
     }
 }

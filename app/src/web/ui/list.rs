@@ -160,7 +160,7 @@ fn TraceRow(t: TraceSummary, #[prop(optional)] member: bool) -> impl IntoView {
                 <span class=status_class>{status}</span>
             </td>
             <td class="small mono">{started(t.start_unix_ns)}</td>
-            <td class="num">{fmt::dur(t.duration_ns)}</td>
+            <td class="num">{fmt::duration(t.duration_ns)}</td>
             <td class="num">{fmt::int(u64::from(t.spans))}</td>
             <td class="num">{format!("{} / {}", fmt::int(t.tokens_in), fmt::int(t.tokens_out))}</td>
             <td class="num">{fmt::usd(t.cost_usd)}</td>
@@ -232,7 +232,7 @@ fn GroupRows(id: String, traces: Vec<TraceSummary>) -> impl IntoView {
                 </td>
                 <td class="small mono">{started(start)}</td>
                 <td class="num" title="From the first trace's start to the last one's end">
-                    {fmt::dur(end.saturating_sub(start))}
+                    {fmt::duration(end.saturating_sub(start))}
                 </td>
                 <td class="num">{fmt::int(spans)}</td>
                 <td class="num">{format!("{} / {}", fmt::int(tin), fmt::int(tout))}</td>

@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use state::use_viewer;
 
 pub use actions::file_of_bytes;
-pub use fmt::dur;
+pub use fmt::duration;
 pub use start::file_list as start_file_list;
 pub use state::{Settings, ViewerState};
 

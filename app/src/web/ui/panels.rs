@@ -152,9 +152,9 @@ fn ZoomButton(span: u32) -> impl IntoView {
 #[component]
 fn SpanDetailView(d: SpanReport) -> impl IntoView {
     let mut facts: Vec<(&'static str, String)> = vec![
-        ("Duration", fmt::dur(d.duration_ns)),
-        ("Self time", fmt::dur(d.self_ns)),
-        ("Starts at", format!("+{}", fmt::dur(d.start_ns))),
+        ("Duration", fmt::duration(d.duration_ns)),
+        ("Self time", fmt::duration(d.self_ns)),
+        ("Starts at", format!("+{}", fmt::duration(d.start_ns))),
         ("Kind", d.kind.clone()),
         (
             "Status",
@@ -175,7 +175,7 @@ fn SpanDetailView(d: SpanReport) -> impl IntoView {
     if let Some(p) = d.on_path_ns {
         facts.push((
             "On the critical path",
-            format!("{} of its own time", fmt::dur(p)),
+            format!("{} of its own time", fmt::duration(p)),
         ));
     }
     if let Some((i, o)) = d.tokens {
@@ -248,7 +248,7 @@ fn SpanDetailView(d: SpanReport) -> impl IntoView {
                                 <div>
                                     <span class="name">{e.name}</span>
                                     <span class="muted small">
-                                        {format!(" at {}{}", if e.offset_ns < 0 { "-" } else { "+" }, fmt::dur(e.offset_ns.unsigned_abs()))}
+                                        {format!(" at {}{}", if e.offset_ns < 0 { "-" } else { "+" }, fmt::duration(e.offset_ns.unsigned_abs()))}
                                     </span>
                                 </div>
                                 {(!e.attrs.is_empty()).then(|| view! { <KvTable attrs=e.attrs/> })}
@@ -481,7 +481,7 @@ fn CostPanel() -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td class="num">{fmt::pct(share)}</td>
-                                        <td class="num">{fmt::dur(p.on_path_ns)}</td>
+                                        <td class="num">{fmt::duration(p.on_path_ns)}</td>
                                         <td class="bar-cell"><span class="mini-bar" style:width=format!("{:.1}%", share * 100.0)></span></td>
                                         <td>{p.span.map(|s| view! { <SpanChip span=s name=p.name.clone()/> })}</td>
                                     </tr>
@@ -533,8 +533,8 @@ fn CostPanel() -> impl IntoView {
                             <table class="grid by-tool" data-testid="by-tool">
                                 <thead><tr><th>"Tool"</th><th class="num">"Calls"</th><th class="num">"Errors"</th><th class="num">"Time"</th><th class="bar-cell">"Time share"</th></tr></thead>
                                 {by_tool.into_iter().map(|(name, t)| { let bad = t.errors > 0; view! {
-                                    <tr><td>{name}</td><td class="num">{t.calls}</td><td class="num" class:err-text=bad>{t.errors}</td><td class="num">{fmt::dur(t.duration_ns)}</td>
-                                    {bar(t.duration_ns as f64, max, fmt::dur(t.duration_ns))}</tr>
+                                    <tr><td>{name}</td><td class="num">{t.calls}</td><td class="num" class:err-text=bad>{t.errors}</td><td class="num">{fmt::duration(t.duration_ns)}</td>
+                                    {bar(t.duration_ns as f64, max, fmt::duration(t.duration_ns))}</tr>
                                 }}).collect_view()}
                             </table>
                         }

@@ -39,7 +39,7 @@ pub fn TraceView() -> impl IntoView {
                                     {t.root.clone()}
                                 </h1>
                                 <span class="trace-meta">
-                                    <span>{fmt::dur(t.duration_ns)}</span>
+                                    <span>{fmt::duration(t.duration_ns)}</span>
                                     <span>{format!("{} spans", fmt::int(u64::from(t.spans)))}</span>
                                     <span>{t.services.join(", ")}</span>
                                     <span>
@@ -132,7 +132,7 @@ fn ticks(duration_ns: u64) -> Vec<(f64, String)> {
             let label = if i == 0 {
                 "0".to_owned()
             } else {
-                fmt::dur((duration_ns as f64 * f) as u64)
+                fmt::duration((duration_ns as f64 * f) as u64)
             };
             (f * 100.0, label)
         })
@@ -338,15 +338,15 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
         } else {
             r.service.as_str()
         },
-        fmt::dur(r.start_ns),
-        fmt::dur(r.duration_ns),
+        fmt::duration(r.start_ns),
+        fmt::duration(r.duration_ns),
         if r.critical {
             " · on the critical path"
         } else {
             ""
         }
     );
-    let dur_label = fmt::dur(r.duration_ns);
+    let dur_label = fmt::duration(r.duration_ns);
     view! {
         <div
             class="row"

@@ -166,9 +166,9 @@ impl Loader {
                 ImportError::Limit {
                     file: name.to_owned(),
                     message: format!(
-                        "there is not enough memory to decompress it ({} MB inflated when memory ran out); \
+                        "there is not enough memory to decompress it ({} inflated when memory ran out); \
                          open it on a machine or in a browser with more memory, or split it",
-                        out.len() / 1_000_000
+                        crate::units::megabytes(out.len() as u64)
                     ),
                 }
             } else {

@@ -19,8 +19,9 @@
 //!
 //! Read cross-service ordering with care, or sync the clocks.
 
-use super::rule::{Context, Finding, Rule, Severity, ms, trace_spans};
+use super::rule::{Context, Finding, Rule, Severity, trace_spans};
 use crate::model::{SpanKind, TraceIx};
+use crate::units::duration;
 
 /// `clock_skew`: a child in another service that starts before its parent or ends after it.
 #[derive(Debug)]
@@ -66,12 +67,12 @@ impl Rule for ClockSkewRule {
                     "`{}` ({svc}) {} its parent `{}` ({psvc}); the clock of {svc} looks about {} {} that of {psvc}",
                     cx.name(ix),
                     if s.start_unix_ns < ps.start_unix_ns {
-                        format!("starts {} before", ms(ps.start_unix_ns - s.start_unix_ns))
+                        format!("starts {} before", duration(ps.start_unix_ns - s.start_unix_ns))
                     } else {
-                        format!("ends {} after", ms(s.end_unix_ns - ps.end_unix_ns))
+                        format!("ends {} after", duration(s.end_unix_ns - ps.end_unix_ns))
                     },
                     cx.name(p),
-                    ms(skew.unsigned_abs() as u64),
+                    duration(skew.unsigned_abs() as u64),
                     if skew < 0 { "behind" } else { "ahead of" }
                 ),
             });

@@ -18,8 +18,9 @@
 //! Check whether the work was meant to outlive its parent; if not, end the span where its work
 //! ends.
 
-use super::rule::{Context, Finding, Rule, Severity, ms, trace_spans};
+use super::rule::{Context, Finding, Rule, Severity, trace_spans};
 use crate::model::TraceIx;
+use crate::units::duration;
 
 /// `outlives_parent`: a child that ends after its parent ends, in the same service.
 #[derive(Debug)]
@@ -48,7 +49,7 @@ impl Rule for OutlivesParentRule {
                     message: format!(
                         "`{}` ends {} after its parent `{}` ended",
                         cx.name(ix),
-                        ms(s.end_unix_ns - ps.end_unix_ns),
+                        duration(s.end_unix_ns - ps.end_unix_ns),
                         cx.name(p)
                     ),
                 });

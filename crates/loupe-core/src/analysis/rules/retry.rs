@@ -16,9 +16,10 @@
 //!
 //! Check whether the failure was transient or the agent repeated a bad call.
 
-use super::rule::{Context, Finding, Rule, Severity, ms, sibling_groups};
+use super::rule::{Context, Finding, Rule, Severity, sibling_groups};
 use crate::analysis::genai::Operation;
 use crate::model::{SpanIx, TraceIx};
+use crate::units::duration;
 
 /// `retry`: a failed tool call followed by another call of the same tool under the same parent.
 #[derive(Debug)]
@@ -57,7 +58,7 @@ impl Rule for RetryRule {
                         message: format!(
                             "`{}` failed and was called again {} later {}{}",
                             cx.tool(failed),
-                            ms(a.start_unix_ns.saturating_sub(f.end_unix_ns)),
+                            duration(a.start_unix_ns.saturating_sub(f.end_unix_ns)),
                             cx.under(failed),
                             if cx.step(again).failed {
                                 "; the retry failed too"

@@ -180,13 +180,3 @@ pub(super) fn preview(s: &str, max: usize) -> String {
         format!("{}…", s.chars().take(max).collect::<String>())
     }
 }
-
-pub(super) fn ms(ns: u64) -> String {
-    if ns >= 10_000_000_000 {
-        format!("{:.1} s", ns as f64 / 1e9)
-    } else if ns >= 1_000_000 {
-        format!("{:.0} ms", ns as f64 / 1e6)
-    } else {
-        format!("{:.2} ms", ns as f64 / 1e6)
-    }
-}

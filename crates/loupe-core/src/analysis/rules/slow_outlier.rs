@@ -18,9 +18,10 @@
 //!
 //! Look at what was different about this call.
 
-use super::rule::{Context, Finding, Rule, Severity, ms, sibling_groups};
+use super::rule::{Context, Finding, Rule, Severity, sibling_groups};
 use crate::intern::Sym;
 use crate::model::{SpanIx, TraceIx};
+use crate::units::duration;
 use rustc_hash::FxHashMap;
 
 /// `slow_outlier`: a span far slower than its same-name siblings.
@@ -82,14 +83,14 @@ impl Rule for SlowOutlierRule {
                             message: format!(
                                 "`{}` took {}, {} the median of its {} same-name siblings ({}) {}",
                                 cx.name(ix),
-                                ms(d),
+                                duration(d),
                                 if median == 0 {
                                     "far above".to_owned()
                                 } else {
                                     format!("{:.0}×", d as f64 / median as f64)
                                 },
                                 m,
-                                ms(median),
+                                duration(median),
                                 cx.under(ix)
                             ),
                         });

@@ -2,6 +2,7 @@
 //! into Unix nanoseconds, exactly (never through f64 where the text has the digits).
 
 use super::de::Scalar;
+use crate::units::{decimal_parts, scaled};
 
 /// Unix nanoseconds from an RFC 3339 / ISO 8601 date-time such as `2025-08-15T17:55:57.120309+00:00`:
 /// `T`, `t` or a space between date and time, any number of fraction digits (nanoseconds kept, the
@@ -98,61 +99,6 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
-}
-
-/// Splits decimal text into its integer digits and fraction digits (`"12.5"` → `("12", "5")`).
-fn decimal_parts(s: &str) -> Option<(&str, &str)> {
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    let ok = |t: &str| t.bytes().all(|c| c.is_ascii_digit());
-    (!(int.is_empty() && frac.is_empty()) && ok(int) && ok(frac)).then_some((int, frac))
-}
-
-/// `int.frac × unit`, exactly, in whole units of the result (fraction digits beyond what the unit
-/// can hold are cut).
-fn scaled(int: &str, frac: &str, unit: u128) -> Option<u128> {
-    let whole: u128 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let mut total = whole.checked_mul(unit)?;
-    let mut scale = unit;
-    for d in frac.bytes() {
-        if scale < 10 {
-            break;
-        }
-        scale /= 10;
-        total = total.checked_add(u128::from(d - b'0') * scale)?;
-    }
-    Some(total)
-}
-
-/// Nanoseconds from a duration with units: protobuf JSON's `"1.5s"`, `"5000ns"`, Go's `"1h2m3.5s"`;
-/// units `ns`, `us`, `µs`, `μs`, `ms`, `s`, `m`, `h`. `None` for anything else (a bare number has no unit).
-pub(crate) fn parse_duration_ns(s: &str) -> Option<u64> {
-    let mut rest = s.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total: u128 = 0;
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let unit_len = rest[num_len..]
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len() - num_len);
-        let (number, unit) = (&rest[..num_len], &rest[num_len..num_len + unit_len]);
-        let unit_ns: u128 = match unit {
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return None,
-        };
-        let (int, frac) = decimal_parts(number)?;
-        total = total.checked_add(scaled(int, frac, unit_ns)?)?;
-        rest = &rest[num_len + unit_len..];
-    }
-    u64::try_from(total).ok()
 }
 
 /// The unit of an epoch timestamp written as a plain number.
@@ -261,22 +207,6 @@ mod tests {
                 assert_eq!(parse_rfc3339_ns(&text), Some(expected), "{text}");
                 expected += days_in_month(year, month) as u64 * DAY;
             }
-        }
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration_ns("5000ns"), Some(5_000));
-        assert_eq!(parse_duration_ns("1.5s"), Some(1_500_000_000));
-        assert_eq!(parse_duration_ns("1.000340012s"), Some(1_000_340_012));
-        assert_eq!(parse_duration_ns("0.000000001s"), Some(1));
-        assert_eq!(parse_duration_ns("12µs"), Some(12_000));
-        assert_eq!(parse_duration_ns("12us"), Some(12_000));
-        assert_eq!(parse_duration_ns("2.5ms"), Some(2_500_000));
-        assert_eq!(parse_duration_ns("1h2m3.5s"), Some(3_723_500_000_000));
-        assert_eq!(parse_duration_ns(".5s"), Some(500_000_000));
-        for bad in ["", "5000", "5 s", "-1s", "1.2.3s", "s", "1x", "1e3s"] {
-            assert_eq!(parse_duration_ns(bad), None, "{bad}");
         }
     }
 

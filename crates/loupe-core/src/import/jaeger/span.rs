@@ -4,11 +4,11 @@ use super::parts::*;
 use crate::builder::NewSpan;
 use crate::id::{SpanId, TraceId};
 use crate::import::common::{
-    EpochUnit, Lax, LineCol, Scalar, SpanAt, parse_duration_ns, parse_element, push_attr,
-    raw_items, time_ns,
+    EpochUnit, Lax, LineCol, Scalar, SpanAt, parse_element, push_attr, raw_items, time_ns,
 };
 use crate::intern::Sym;
 use crate::model::{Attr, Event, Link, Range32, ResourceIx, Scope, StatusCode, Value};
+use crate::units::parse_duration_ns;
 use crate::warning::WarningCode;
 use serde::Deserialize;
 use serde_json::value::RawValue;

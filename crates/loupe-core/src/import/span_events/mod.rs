@@ -39,12 +39,12 @@ use crate::error::ImportError;
 use crate::id::{IdText, SpanId, TraceId, parse_id_text};
 use crate::import::common::{
     EachRaw, EpochUnit, Pos, RawEntries, Scalar, each_json_line, epoch_text_ns, is_json_lines,
-    json_value, lines, parse_document, parse_duration_ns, push_attr, raw_scalar, time_ns,
-    trim_start,
+    json_value, lines, parse_document, push_attr, raw_scalar, time_ns, trim_start,
 };
 use crate::import::common::{Importer, Input};
 use crate::intern::Sym;
 use crate::model::{Attr, Event, Resource, ResourceIx, SpanKind, StatusCode, Value};
+use crate::units::parse_duration_ns;
 use crate::warning::WarningCode;
 use rustc_hash::FxHashMap;
 use serde::de::DeserializeSeed;
