@@ -10,7 +10,8 @@ mod render;
 use clap::{Parser, Subcommand};
 use input::{load, options};
 use loupe_core::Limits;
-use loupe_core::analysis::Analysis;
+use loupe_core::analysis::{Analysis, Options};
+use loupe_core::query::Query;
 use loupe_core::report::AnalysisReport;
 use std::io::Write;
 use std::process::ExitCode;
@@ -90,6 +91,11 @@ enum Command {
         /// Children shown per parent before the middle ones are elided.
         #[arg(long, default_value_t = 20)]
         max_children: usize,
+        /// Show only the spans matching this filter (the viewer's filter language: `kind:tool`,
+        /// `status:error`, `>500ms`, `finding:loop`, `key=value` …) and their ancestors; matches
+        /// are marked `»`, traces with none are left out.
+        #[arg(long, value_name = "QUERY")]
+        filter: Option<String>,
         /// Trace files; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<String>,
@@ -160,10 +166,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tree {
             max_lines,
             max_children,
+            filter,
             files,
         } => {
+            // A filter that cannot be read is an error before anything is loaded.
+            let query = filter
+                .as_deref()
+                .map(Query::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--filter: {e}"))?;
             let (set, ok) = load(&files, limits);
-            render::trees(&mut out, &set, max_lines, max_children)?;
+            match query {
+                None => render::trees(&mut out, &set, max_lines, max_children)?,
+                Some(q) => {
+                    let analysis = Analysis::run(&set, &Options::default());
+                    let filter = render::TreeFilter::new(&set, &analysis, &q);
+                    render::filtered_trees(&mut out, &set, &filter, max_lines, max_children)?;
+                }
+            }
             ok
         }
         Command::Convert(args) => convert::run(&args, limits, &mut out)?,

@@ -2,7 +2,10 @@
 
 use loupe_core::analysis::Analysis;
 use loupe_core::model::{SpanIx, TraceIx, TreeFlags};
+use loupe_core::query::Query;
+use loupe_core::report::span::FindingsBySpan;
 use loupe_core::report::{TraceReport, TreeIssues};
+use loupe_core::view;
 use loupe_core::{StatusCode, TraceSet};
 use std::io::{self, Write};
 
@@ -99,7 +102,7 @@ pub fn analysis(
         }
         trace_analysis(out, &r)?;
         writeln!(out, "  tree (● on the critical path):")?;
-        tree(out, set, Some(analysis), ix, max_lines, 8)?;
+        tree(out, set, Some(analysis), None, ix, max_lines, 8)?;
     }
     Ok(())
 }
@@ -246,9 +249,88 @@ pub fn trees(
             trace.id.display(set.strings()),
             trace.spans.len
         )?;
-        tree(out, set, None, ix, max_lines, max_children)?;
+        tree(out, set, None, None, ix, max_lines, max_children)?;
     }
     Ok(())
+}
+
+/// Which spans a filtered tree shows: those matching a query and their ancestors.
+pub struct TreeFilter {
+    /// Shown, by span index.
+    keep: Vec<bool>,
+    /// Matches the query, by span index.
+    matched: Vec<bool>,
+}
+
+impl TreeFilter {
+    /// The spans of `set` that match `query` (see `loupe_core::query`), and their ancestors.
+    pub fn new(set: &TraceSet, analysis: &Analysis, query: &Query) -> Self {
+        let findings = FindingsBySpan::build(analysis);
+        let mut keep = vec![false; set.span_count()];
+        let mut matched = vec![false; set.span_count()];
+        for t in 0..set.traces().len() {
+            let t = TraceIx(t as u32);
+            let range = set.traces()[t.0 as usize].spans.as_range();
+            let m = view::matching(set, analysis, &findings, query, t);
+            keep[range.clone()].copy_from_slice(&view::with_ancestors(set, t, &m));
+            matched[range].copy_from_slice(&m);
+        }
+        TreeFilter { keep, matched }
+    }
+
+    fn shows(&self, ix: SpanIx) -> bool {
+        self.keep[ix.0 as usize]
+    }
+
+    fn matches(&self, ix: SpanIx) -> bool {
+        self.matched[ix.0 as usize]
+    }
+}
+
+/// `loupe tree --filter`: the traces with a match, each with only its matching spans (marked
+/// `»`) and their ancestors, then how many matched.
+pub fn filtered_trees(
+    out: &mut impl Write,
+    set: &TraceSet,
+    filter: &TreeFilter,
+    max_lines: usize,
+    max_children: usize,
+) -> io::Result<()> {
+    let (mut traces, mut spans) = (0usize, 0usize);
+    for t in 0..set.traces().len() {
+        let ix = TraceIx(t as u32);
+        let trace = &set.traces()[t];
+        let n = trace
+            .spans
+            .as_range()
+            .filter(|&i| filter.matches(SpanIx(i as u32)))
+            .count();
+        if n == 0 {
+            continue;
+        }
+        if traces > 0 {
+            writeln!(out)?;
+        }
+        traces += 1;
+        spans += n;
+        writeln!(
+            out,
+            "trace {}  {} spans, {n} matching",
+            trace.id.display(set.strings()),
+            trace.spans.len
+        )?;
+        tree(out, set, None, Some(filter), ix, max_lines, max_children)?;
+    }
+    if traces > 0 {
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "{spans} span{} in {traces} of {} trace{} match the filter",
+        if spans == 1 { "" } else { "s" },
+        set.traces().len(),
+        if set.traces().len() == 1 { "" } else { "s" },
+    )
 }
 
 /// Indentation stops growing past this depth; deeper lines show their depth instead.
@@ -266,18 +348,30 @@ fn tree(
     out: &mut impl Write,
     set: &TraceSet,
     analysis: Option<&Analysis>,
+    filter: Option<&TreeFilter>,
     t: TraceIx,
     max_lines: usize,
     max_children: usize,
 ) -> io::Result<()> {
-    let trace_spans = set.traces()[t.0 as usize].spans;
+    let shown_spans = |ixs: &mut dyn Iterator<Item = SpanIx>| -> Vec<SpanIx> {
+        ixs.filter(|&k| filter.is_none_or(|f| f.shows(k))).collect()
+    };
+    let total = match filter {
+        None => set.traces()[t.0 as usize].spans.len,
+        Some(f) => set.traces()[t.0 as usize]
+            .spans
+            .as_range()
+            .filter(|&i| f.shows(SpanIx(i as u32)))
+            .count() as u32,
+    };
     let mut stack: Vec<(Item, u32)> = Vec::new();
-    push_group(&mut stack, set, set.top_level(t).collect(), 0, max_children);
+    let top = shown_spans(&mut set.top_level(t));
+    push_group(&mut stack, set, filter, top, 0, max_children);
     let mut lines = 0usize;
     let mut shown = 0u32;
     while let Some((item, depth)) = stack.pop() {
         if lines >= max_lines {
-            let rest = trace_spans.len - shown;
+            let rest = total.saturating_sub(shown);
             if rest > 0 {
                 writeln!(out, "  … {rest} more spans (raise --max-lines to see them)")?;
             }
@@ -326,19 +420,19 @@ fn tree(
                     Some(_) => "  ",
                     None => "",
                 };
+                let hit = match filter {
+                    Some(f) if f.matches(ix) => "» ",
+                    Some(_) => "  ",
+                    None => "",
+                };
                 writeln!(
                     out,
-                    "  {dot}{indent}{}  {}{marks}",
+                    "  {dot}{indent}{hit}{}  {}{marks}",
                     one_line(s.name(), 120),
                     duration(s.duration_ns())
                 )?;
-                push_group(
-                    &mut stack,
-                    set,
-                    set.children(ix).collect(),
-                    depth + 1,
-                    max_children,
-                );
+                let kids = shown_spans(&mut set.children(ix));
+                push_group(&mut stack, set, filter, kids, depth + 1, max_children);
             }
         }
     }
@@ -349,6 +443,7 @@ fn tree(
 fn push_group(
     stack: &mut Vec<(Item, u32)>,
     set: &TraceSet,
+    filter: Option<&TreeFilter>,
     kids: Vec<SpanIx>,
     depth: u32,
     max_children: usize,
@@ -362,9 +457,15 @@ fn push_group(
     let tail = max_children - head;
     let middle = &kids[head..kids.len() - tail];
     let ns: u64 = middle.iter().map(|&k| set.span(k).duration_ns()).sum();
+    // Spans in the elided subtrees that the tree would show.
     let subtree_spans: u32 = middle
         .iter()
-        .map(|&k| set.span_record(k).subtree_end - k.0)
+        .map(|&k| match filter {
+            None => set.span_record(k).subtree_end - k.0,
+            Some(f) => (k.0..set.span_record(k).subtree_end)
+                .filter(|&i| f.shows(SpanIx(i)))
+                .count() as u32,
+        })
         .sum();
     for &k in kids[kids.len() - tail..].iter().rev() {
         stack.push((Item::Span(k), depth));

@@ -213,6 +213,63 @@ fn human_output_and_tree() {
 
 /// A trace of one root with 1,000 children and a 300-deep chain: elided, never flooded.
 #[test]
+fn tree_filter_keeps_matches_and_their_ancestors() {
+    let file = fixture("otlp/valid/sdk-python-agent.json");
+    let out = loupe(&["tree", "--filter", "kind:tool", &file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with("11 spans, 4 matching"), "{text}");
+    // The agent (an ancestor, unmarked), then its four tool calls, marked; nothing else.
+    assert!(
+        lines[1]
+            .trim_start()
+            .starts_with("invoke_agent support-bot"),
+        "{text}"
+    );
+    let marked: Vec<&str> = lines.iter().filter(|l| l.contains("» ")).copied().collect();
+    assert_eq!(marked.len(), 4, "{text}");
+    assert!(
+        marked.iter().all(|l| l.contains("» execute_tool")),
+        "{text}"
+    );
+    assert!(
+        !text.contains("chat "),
+        "a chat span is neither a match nor an ancestor: {text}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("4 spans in 1 of 2 traces match the filter")
+    );
+    // Durations and the filter's other terms work as in the viewer.
+    let out = loupe(&[
+        "tree",
+        "--filter",
+        "gen_ai.tool.name=lookup_order >450ms",
+        &file,
+    ]);
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(
+        text.matches("» ").count(),
+        1,
+        "only the 484 ms call: {text}"
+    );
+    // A filter that cannot be read is an error that says why, before anything is loaded.
+    let out = loupe(&["tree", "--filter", "status:nonsense", &file]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--filter: `status:nonsense`: expected status:error"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn long_and_wide_trees_are_elided() {
     let mut spans = Vec::new();
     let trace = "abababababababababababababababab";

@@ -372,30 +372,11 @@ impl Session {
         v.matched.clear();
         v.matches = 0;
         if !v.query.is_empty() {
-            v.matched.reserve(range.len());
-            for i in range.clone() {
-                let kinds = self.findings_of.kinds(an, SpanIx(i as u32));
-                let facts = SpanFacts {
-                    op: an.steps[i].op,
-                    critical: an.on_critical_path[i],
-                    findings: &kinds,
-                };
-                let m = v.query.matches(set, SpanIx(i as u32), facts);
-                v.matches += u32::from(m);
-                v.matched.push(m);
-            }
+            v.matched = matching(set, an, &self.findings_of, &v.query, TraceIx(v.trace));
         }
         // In hide mode a span stays when it or a descendant matches.
         let keep: Vec<bool> = if v.hide && !v.query.is_empty() {
-            let mut keep = v.matched.clone();
-            for i in range.clone().rev() {
-                if keep[i - base]
-                    && let Some(p) = spans[i].parent
-                {
-                    keep[p.0 as usize - base] = true;
-                }
-            }
-            keep
+            with_ancestors(set, TraceIx(v.trace), &v.matched)
         } else {
             Vec::new()
         };
@@ -468,6 +449,45 @@ impl Session {
             zoom_path,
         }
     }
+}
+
+/// Whether each span of trace `t` matches `query`, indexed from the trace's first span.
+pub fn matching(
+    set: &TraceSet,
+    analysis: &Analysis,
+    findings: &FindingsBySpan,
+    query: &Query,
+    t: TraceIx,
+) -> Vec<bool> {
+    set.traces()[t.0 as usize]
+        .spans
+        .as_range()
+        .map(|i| {
+            let kinds = findings.kinds(analysis, SpanIx(i as u32));
+            let facts = SpanFacts {
+                op: analysis.steps[i].op,
+                critical: analysis.on_critical_path[i],
+                findings: &kinds,
+            };
+            query.matches(set, SpanIx(i as u32), facts)
+        })
+        .collect()
+}
+
+/// `matched` (as [`matching`] gives it) with the ancestors of every match added: the spans a
+/// tree keeps when it hides the others.
+pub fn with_ancestors(set: &TraceSet, t: TraceIx, matched: &[bool]) -> Vec<bool> {
+    let range = set.traces()[t.0 as usize].spans.as_range();
+    let base = range.start;
+    let mut keep = matched.to_vec();
+    for i in range.rev() {
+        if keep[i - base]
+            && let Some(p) = set.spans()[i].parent
+        {
+            keep[p.0 as usize - base] = true;
+        }
+    }
+    keep
 }
 
 /// The spans a view shows: the zoomed span's subtree, or the whole trace.
