@@ -35,6 +35,23 @@ if [ -n "$cycle" ]; then
   echo "$cycle" >&2
   exit 1
 fi
+echo "lint: loupe-core's layers import only downwards (model < import < secrets < analysis < query, report, export < redact < view)"
+core=crates/loupe-core/src
+layer() { # files, forbidden modules, what the layer is
+  local hits
+  hits=$(grep -nE "crate::($2)\b" $1 2>/dev/null | grep -vE '^[^:]+:[0-9]+:[[:space:]]*//' || true)
+  if [ -n "$hits" ]; then
+    echo "lint: $3 must not import from crate::{$2}:" >&2
+    echo "$hits" >&2
+    exit 1
+  fi
+}
+layer "$core/model.rs $core/model/*.rs $core/intern.rs $core/id.rs $core/units.rs $core/limits.rs $core/warning.rs $core/error.rs $core/tree.rs $core/builder.rs" \
+  'import|secrets|analysis|query|report|export|redact|view' "the model and its foundations"
+layer "$(find $core/import -name '*.rs')" 'secrets|analysis|query|report|export|redact|view' "an importer"
+layer "$(find $core/analysis -name '*.rs')" 'query|report|export|redact|view' "the analysis"
+layer "$core/query.rs $(find $core/report $core/export -name '*.rs')" 'redact|view' "the query, the report and the writers"
+layer "$(find $core/redact -name '*.rs')" 'view' "redaction"
 echo "lint: no import cycles between source files (scripts/import_cycles.py)"
 python3 scripts/import_cycles.py --self-test >/dev/null
 python3 scripts/import_cycles.py crates/*/src app/src tests/src
