@@ -116,6 +116,16 @@ fn planted() -> Vec<String> {
     .into_iter()
     .map(str::to_owned)
     .chain([google_key()])
+    .chain(
+        [
+            "glpat-xY3kP9qLm2Nv8Rt4Wz6B",
+            "hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh",
+            "npm_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z7C9d",
+            "https://hooks.slack.com/services/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",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ]
+        .map(str::to_owned),
+    )
     .collect()
 }
 
@@ -232,6 +242,10 @@ fn planted_trace() -> String {
         kv("gen_ai.usage.input_tokens", int(2000)),
         kv("gen_ai.usage.output_tokens", int(100)),
         kv("gen_ai.output.messages", s(&serde_json::json!([{"role": "assistant", "parts": [{"type": "text", "content": "Deployed. Nothing else to report."}]}]).to_string())),
+        kv("gen_ai.tool.call.result", s(&format!(
+            "GITLAB_TOKEN={} HF_TOKEN={}\n//registry.npmjs.org/:_authToken={}\nwebhook {}\n[default]\naws_secret_access_key = {}\n",
+            p[24], p[25], p[26], p[27], p[28]
+        ))),
     ]);
     serde_json::json!({"resourceSpans": [{
         "resource": {"attributes": [kv("service.name", s("deployer")), kv("deployment.owner", s(&p[14]))]},

@@ -24,7 +24,7 @@ pub enum Kind {
     AwsAccessKeyId,
     /// A GitHub token (`ghp_`, `gho_`, `ghs_`, `ghu_`, `ghr_`, `github_pat_`).
     GithubToken,
-    /// A Slack token (`xoxa-`, `xoxb-`, `xoxp-`, `xoxr-`).
+    /// A Slack token (`xoxa-`, `xoxb-`, `xoxp-`, `xoxr-`, `xoxe-`, app-level `xapp-`).
     SlackToken,
     /// A Stripe live key (`sk_live_`, `rk_live_`, `pk_live_`).
     StripeKey,
@@ -44,20 +44,36 @@ pub enum Kind {
     Phone,
     /// A match of a custom rule from a redaction policy.
     Custom,
+    /// A GitLab token (`glpat-`, `glrt-`, `gldt-`, `glptt-`).
+    GitlabToken,
+    /// A Hugging Face access token (`hf_`).
+    HuggingfaceToken,
+    /// An npm access token (`npm_`).
+    NpmToken,
+    /// A Slack incoming-webhook URL (`hooks.slack.com/services/T…/B…/…`).
+    SlackWebhook,
+    /// An AWS secret access key written after its name (`aws_secret_access_key = …`,
+    /// `AWS_SECRET_ACCESS_KEY=…`).
+    AwsSecretKey,
 }
 
 impl Kind {
     /// Every built-in kind (not [`Kind::Custom`]).
-    pub const BUILTIN: [Kind; 16] = [
+    pub const BUILTIN: [Kind; 21] = [
         Kind::PrivateKey,
         Kind::Jwt,
         Kind::AnthropicKey,
         Kind::OpenAiKey,
         Kind::GoogleApiKey,
         Kind::AwsAccessKeyId,
+        Kind::AwsSecretKey,
         Kind::GithubToken,
+        Kind::GitlabToken,
         Kind::SlackToken,
+        Kind::SlackWebhook,
         Kind::StripeKey,
+        Kind::HuggingfaceToken,
+        Kind::NpmToken,
         Kind::BearerToken,
         Kind::BasicAuth,
         Kind::SecretField,
@@ -87,6 +103,11 @@ impl Kind {
             Kind::Email => "email",
             Kind::Phone => "phone",
             Kind::Custom => "custom",
+            Kind::GitlabToken => "gitlab_token",
+            Kind::HuggingfaceToken => "huggingface_token",
+            Kind::NpmToken => "npm_token",
+            Kind::SlackWebhook => "slack_webhook",
+            Kind::AwsSecretKey => "aws_secret_access_key",
         }
     }
 
@@ -118,6 +139,11 @@ impl Kind {
             Kind::Email => "an e-mail address",
             Kind::Phone => "a phone number",
             Kind::Custom => "a match of a custom rule",
+            Kind::GitlabToken => "a GitLab token",
+            Kind::HuggingfaceToken => "a Hugging Face token",
+            Kind::NpmToken => "an npm token",
+            Kind::SlackWebhook => "a Slack webhook URL",
+            Kind::AwsSecretKey => "an AWS secret access key",
         }
     }
 
@@ -258,6 +284,10 @@ pub fn mask(kind: Kind, value: &str) -> String {
             }
         }
         Kind::SlackToken => 5,
+        Kind::GitlabToken => 6,
+        Kind::HuggingfaceToken => 3,
+        Kind::NpmToken => 4,
+        Kind::SlackWebhook => 24,
         Kind::StripeKey => 8,
         Kind::Jwt => 3,
         Kind::Iban => 2,

@@ -180,3 +180,72 @@ fn ids_hashes_and_numbers_are_clean() {
         assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
     }
 }
+
+#[test]
+fn more_token_families() {
+    let gitlab = "glpat-xY3kP9qLm2Nv8Rt4Wz6B";
+    let runner = "glrt-t1_Ab3dEf6hIj9kLm2nOp5q";
+    let hf = "hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh";
+    let npm = "npm_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z7C9d";
+    assert_eq!(npm.len(), 40);
+    let xapp = "xapp-1-A0123ABCD45-1234567890123-0a1b2c3d4e5f";
+    let text = format!("gl {gitlab}; ci {runner} HF_TOKEN={hf} //registry:_authToken={npm} {xapp}");
+    assert_eq!(
+        kinds(&text),
+        [
+            (Kind::GitlabToken, gitlab),
+            (Kind::GitlabToken, runner),
+            (Kind::HuggingfaceToken, hf),
+            (Kind::NpmToken, npm),
+            (Kind::SlackToken, xapp),
+        ]
+    );
+    // The same prefixes in ordinary words and short ids are not tokens.
+    for clean in [
+        "glpat-docs and gldt-howto",
+        "hf_model_name_v2 hf_hub_download",
+        "npm_config_cache npm_package_version",
+        "xapp-settings-page",
+    ] {
+        assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
+    }
+}
+
+#[test]
+fn slack_webhooks_whole() {
+    let url = "https://hooks.slack.com/services/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";
+    let text = format!("POST {url} with {{\"text\":\"deployed\"}}");
+    assert_eq!(kinds(&text), [(Kind::SlackWebhook, url)]);
+    // The docs page and a path without the secret are not webhooks.
+    assert!(kinds("see https://api.slack.com/messaging/webhooks for setup").is_empty());
+    assert!(kinds("https://hooks.slack.com/services/ is the base").is_empty());
+}
+
+#[test]
+fn aws_secret_keys_after_their_name() {
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    assert_eq!(secret.len(), 40);
+    for text in [
+        format!(
+            "[default]\naws_access_key_id = AKIAZ7Q3EXAMPLE4KEY9\naws_secret_access_key = {secret}\n"
+        ),
+        format!("export AWS_SECRET_ACCESS_KEY={secret}"),
+        format!("AWS_SECRET_ACCESS_KEY=\"{secret}\""),
+        format!("{{\"aws_secret_access_key\": \"{secret}\"}}"),
+        format!("aws_secret_key: '{secret}'"),
+    ] {
+        let found = kinds(&text);
+        assert!(
+            found.contains(&(Kind::AwsSecretKey, secret)),
+            "{text}: {found:?}"
+        );
+    }
+    // Named but not a key: too short, a placeholder, a sentence.
+    for clean in [
+        "aws_secret_access_key = changeme",
+        "AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}",
+        "set aws_secret_access_key in your profile",
+    ] {
+        assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
+    }
+}
