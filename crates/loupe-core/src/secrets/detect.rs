@@ -267,6 +267,14 @@ fn url_credentials(t: &[u8], out: &mut Vec<Hit>) {
         let mut colon = None;
         while e < t.len() && e - start <= 512 {
             match t[e] {
+                // After `user:`, a `/`, `?` or `#` is part of the password unless what came
+                // since the colon is a port (`host:5432/db`): passwords are often not
+                // percent-encoded, and a cut password would leave its start in the file.
+                b'/' | b'?' | b'#'
+                    if colon.is_some_and(|c| {
+                        let since = &t[c + 1..e];
+                        !since.is_empty() && !since.iter().all(u8::is_ascii_digit)
+                    }) => {}
                 b'/' | b'?' | b'#' | b'@' | b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`' | b'['
                 | b']' | b'{' | b'}' | b'|' => break,
                 b if b.is_ascii_whitespace() => break,
@@ -293,7 +301,7 @@ fn url_credentials(t: &[u8], out: &mut Vec<Hit>) {
 /// Words that stand for a password in documentation rather than being one.
 pub(crate) fn is_placeholder(v: &[u8]) -> bool {
     let v = v.trim_ascii();
-    if v.is_empty() || matches!(v[0], b'$' | b'{' | b'<' | b'%' | b'[') {
+    if v.is_empty() || is_template(v) {
         return true;
     }
     if v.iter()
@@ -318,6 +326,42 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
         b"your_password",
     ];
     WORDS.iter().any(|w| v.eq_ignore_ascii_case(w))
+}
+
+/// A template's slot rather than a value: `${DB_PASSWORD}`, `$DB_PASSWORD`, `{{ password }}`,
+/// `<password>`, `%(password)s`, `%PASSWORD%`, `[REDACTED:…]`. A long random string that happens
+/// to start with `$`, `{`, `<`, `%` or `[` is not one.
+fn is_template(v: &[u8]) -> bool {
+    let name = |s: &[u8], extra: &[u8]| {
+        let s = s.trim_ascii();
+        !s.is_empty()
+            && s.len() <= 64
+            && s.iter().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || extra.contains(b)
+            })
+    };
+    let within = |open: &[u8], close: &[u8], extra: &[u8]| {
+        v.strip_prefix(open)
+            .and_then(|r| r.strip_suffix(close))
+            .is_some_and(|inner| name(inner, extra))
+    };
+    match v[0] {
+        b'$' => {
+            within(b"${", b"}", b":-") || within(b"$(", b")", b" ") || {
+                // `$NAME`: a variable, not a random string (those mix cases and digits).
+                let r = &v[1..];
+                name(r, b"")
+                    && !(r.iter().any(u8::is_ascii_uppercase)
+                        && r.iter().any(u8::is_ascii_lowercase)
+                        && has_digit(r))
+            }
+        }
+        b'{' => within(b"{{", b"}}", b" ") || within(b"{", b"}", b" "),
+        b'<' => within(b"<", b">", b" "),
+        b'%' => within(b"%(", b")s", b"") || within(b"%", b"%", b""),
+        b'[' => within(b"[", b"]", b": "),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -249,3 +249,75 @@ fn aws_secret_keys_after_their_name() {
         assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
     }
 }
+
+#[test]
+fn url_passwords_with_raw_hashes_and_slashes_are_whole() {
+    for (url, creds) in [
+        (
+            "postgres://app:p#ss/w0rd@db.acme-corp.io:5432/orders",
+            "app:p#ss/w0rd",
+        ),
+        ("mysql://root:Zq/9#x?Lm2@10.0.0.5/db", "root:Zq/9#x?Lm2"),
+        (
+            "mongodb+srv://svc:Ab#12/cd@cluster0.acme.mongodb.net/x",
+            "svc:Ab#12/cd",
+        ),
+        ("redis://:s3cr#t/pw@cache:6379/0", ":s3cr#t/pw"),
+        (
+            "amqp://guest:g#u/est9@mq.acme-corp.io/vhost",
+            "guest:g#u/est9",
+        ),
+        (
+            "https://jane:Xy#7/pq@git.acme-corp.io/repo.git",
+            "jane:Xy#7/pq",
+        ),
+    ] {
+        let text = format!("connect to {url} now");
+        assert_eq!(kinds(&text), [(Kind::BasicAuth, creds)], "{url}");
+    }
+    // A port, a path with an `@` in it, and no credentials at all are left alone.
+    for clean in [
+        "https://host.acme-corp.io:8443/users/@me",
+        "postgres://db.acme-corp.io:5432/orders?sslmode=require",
+        "https://example.org/a/b#frag@x",
+    ] {
+        assert!(
+            kinds(clean).iter().all(|(k, _)| *k != Kind::BasicAuth),
+            "{clean}: {:?}",
+            kinds(clean)
+        );
+    }
+}
+
+#[test]
+fn placeholders_are_template_slots_not_random_strings() {
+    for slot in [
+        "${DB_PASSWORD}",
+        "$DB_PASSWORD",
+        "$db_pass",
+        "${PW:-changeme}",
+        "{{ password }}",
+        "{password}",
+        "<password>",
+        "%(password)s",
+        "%PASSWORD%",
+        "[REDACTED:secret_field]",
+        "***",
+        "null",
+    ] {
+        assert!(is_placeholder(slot.as_bytes()), "{slot}");
+    }
+    for secret in [
+        "$xK9#mQ2!vL7pR4",
+        "{Zk3$9qLm2Nv8Rt4Wz6B}x",
+        "<9fK2m#Lq8>zz",
+        "%7bQ9xLm2Nv8%21",
+        "[aB3dE6hIj9kLm2nOp5q",
+        "$aB3dE6hIj9kLm2nOp5qRs8",
+    ] {
+        assert!(!is_placeholder(secret.as_bytes()), "{secret}");
+    }
+    // Under a secret-named key a random value is a secret whatever its first character.
+    let text = "postgres://app:$xK9mQ2vL7pR4@db.acme-corp.io/orders";
+    assert_eq!(kinds(text), [(Kind::BasicAuth, "app:$xK9mQ2vL7pR4")]);
+}
