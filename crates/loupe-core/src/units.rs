@@ -160,14 +160,10 @@ mod tests {
 
     #[test]
     fn durations_parse_exactly() {
-        assert_eq!(parse_duration_ns("5000ns"), Some(5_000));
-        assert_eq!(parse_duration_ns("1.5s"), Some(1_500_000_000));
-        assert_eq!(parse_duration_ns("1h2m3.5s"), Some(3_723_500_000_000));
+        // The importers' forms are in `durations_as_importers_read_them`; these are the rest.
         assert_eq!(parse_duration_ns("2min"), Some(120_000_000_000));
-        assert_eq!(parse_duration_ns("0.000000001s"), Some(1));
         assert_eq!(parse_duration_ns("20"), None, "no unit");
         assert_eq!(parse_duration_ns("5 parsecs"), None);
-        assert_eq!(parse_duration_ns(""), None);
         assert_eq!(parse_duration_ns_or("20", 1_000_000), Some(20_000_000));
         assert_eq!(parse_duration_ns_or("1.5", 1_000_000), Some(1_500_000));
         assert_eq!(parse_duration_ns_or("500ms", 1), Some(500_000_000));
