@@ -96,6 +96,7 @@ fn settings() -> RedactSettings {
         action: "hash".into(),
         key: "ab".repeat(32),
         off: vec!["jwt".into(), "slack_token".into()],
+        on: vec!["ip_address".into()],
         rules: vec![
             CustomRule {
                 id: "employee".into(),

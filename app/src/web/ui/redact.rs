@@ -313,13 +313,7 @@ fn Settings(r: Redaction) -> impl IntoView {
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);
                                                 let id = id.clone();
-                                                r.settings
-                                                    .update(|s| {
-                                                        s.off.retain(|o| *o != id);
-                                                        if !on {
-                                                            s.off.push(id);
-                                                        }
-                                                    });
+                                                r.settings.update(|s| s.set_detector(&id, on));
                                             }
                                         />
                                         <span class="mono">{d.id.clone()}</span>

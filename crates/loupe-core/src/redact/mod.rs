@@ -274,6 +274,8 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
 
     let mut dropped = vec![false; set.attrs.len()];
     let mut values: Vec<(Slot, String, bool)> = Vec::new();
+    // Attribute keys: each distinct key once (the plan names the first span holding it).
+    let mut key_syms: FxHashMap<Sym, Option<String>> = FxHashMap::default();
     for (list, span, place) in lists {
         for ix in list.as_range() {
             if !policy.allows(set.str(set.attrs[ix].key)) && !dropped[ix] {
@@ -281,7 +283,27 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
                 manifest.attributes_not_allowed += 1;
             }
         }
-        walk::leaves(set, scanner, list, |leaf| {
+        walk::walk_attrs(set, scanner, list, |item| {
+            let leaf = match item {
+                walk::Item::Key(ix) => {
+                    let sym = set.attrs[ix as usize].key;
+                    if dropped[ix as usize] || key_syms.contains_key(&sym) {
+                        return;
+                    }
+                    r.site = ScanSite {
+                        span,
+                        trace: trace_of(span),
+                        place: Place::AttributeKey,
+                        key: String::new(),
+                        value: Held::Sym(sym),
+                    };
+                    let new = scanner.process(set.str(sym), KeyClass::NONE, &mut r);
+                    r.drop = false;
+                    key_syms.insert(sym, new);
+                    return;
+                }
+                walk::Item::Leaf(leaf) => leaf,
+            };
             if dropped[leaf.top as usize] || dropped[leaf.owner as usize] {
                 return;
             }
@@ -295,15 +317,16 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
             };
             let new = if let Some(text) = walk::leaf_text(set, leaf) {
                 scanner.process(&text, leaf.class, &mut r)
-            } else if let Some(digits) = walk::numeric_card(leaf, scanner) {
+            } else if let Some((kind, rule, digits)) = walk::numeric_hit(leaf, scanner) {
                 r.site.value = Held::Number(digits.clone());
                 r.hit(&TextHit {
-                    kind: Kind::PaymentCard,
-                    rule: RuleRef::Builtin(Kind::PaymentCard),
+                    kind,
+                    rule,
                     matched: &digits,
                     offset: 0,
                     json_path: None,
                     range: (0, digits.len()),
+                    example: false,
                 })
             } else {
                 None
@@ -318,9 +341,10 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
     }
     manifest.values_changed += values.len() as u64;
 
-    // Names, status messages, event names and service names held outside attributes: each
-    // string once (the plan names the first span holding it).
-    let mut syms: FxHashMap<Sym, Option<String>> = FxHashMap::default();
+    // Names, status messages, trace states, event names, scope names and service names held
+    // outside attributes, and attribute keys: each string once (the plan names the first span
+    // holding it).
+    let mut syms: FxHashMap<Sym, Option<String>> = key_syms;
     let mut once = |r: &mut Redactor<'_>, sym: Sym, span: SpanIx, place: Place| {
         if syms.contains_key(&sym) {
             return;
@@ -350,9 +374,18 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
             SpanIx(i as u32),
             Place::StatusMessage,
         );
+        once(&mut r, s.trace_state, SpanIx(i as u32), Place::TraceState);
     }
     for (e, &(s, k)) in set.events.iter().zip(&event_of) {
         once(&mut r, e.name, s, Place::EventName(k));
+    }
+    for (l, &(s, k)) in set.links.iter().zip(&link_of) {
+        once(&mut r, l.trace_state, s, Place::LinkTraceState(k));
+    }
+    for (sc, &s) in set.scopes.iter().zip(&scope_of) {
+        let span = s.unwrap_or(SpanIx(0));
+        once(&mut r, sc.name, span, Place::ScopeName);
+        once(&mut r, sc.version, span, Place::ScopeName);
     }
     let service_key = set.strings.get("service.name");
     for (i, res) in set.resources.iter().enumerate() {
@@ -557,9 +590,20 @@ fn apply(mut set: TraceSet, plan: Plan) -> Redacted {
     for s in &mut set.spans {
         s.name = map(s.name);
         s.status_message = map(s.status_message);
+        s.trace_state = map(s.trace_state);
     }
     for e in &mut set.events {
         e.name = map(e.name);
+    }
+    for l in &mut set.links {
+        l.trace_state = map(l.trace_state);
+    }
+    for sc in &mut set.scopes {
+        sc.name = map(sc.name);
+        sc.version = map(sc.version);
+    }
+    for a in &mut set.attrs {
+        a.key = map(a.key);
     }
     let service_key = set.strings.get("service.name");
     for i in 0..set.resources.len() {

@@ -146,9 +146,11 @@ impl Policy {
             let kind = Kind::from_name(name)
                 .filter(|k| *k != Kind::Custom)
                 .ok_or_else(|| unknown_kind(name, "detectors"))?;
-            if !on {
-                p.scanner.kinds = p.scanner.kinds.without(kind);
-            }
+            p.scanner.kinds = if *on {
+                p.scanner.kinds.with(kind)
+            } else {
+                p.scanner.kinds.without(kind)
+            };
         }
         let rule_ids: Vec<&str> = file.rule.iter().map(|r| r.id.as_str()).collect();
         for (name, action) in &file.actions {

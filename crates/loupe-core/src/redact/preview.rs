@@ -36,10 +36,39 @@ pub struct RedactSettings {
     pub key: String,
     /// Detectors turned off, by id.
     pub off: Vec<String>,
+    /// Detectors off by default (`ip_address`) turned on, by id.
+    #[serde(default)]
+    pub on: Vec<String>,
     /// Custom rules.
     pub rules: Vec<CustomRule>,
     /// Actions for single detectors or rules, by id.
     pub actions: BTreeMap<String, String>,
+}
+
+impl RedactSettings {
+    /// Whether the detector `k` is on with these settings.
+    pub fn enabled(&self, k: Kind) -> bool {
+        let id = k.as_str();
+        if k.on_by_default() {
+            !self.off.iter().any(|o| o == id)
+        } else {
+            self.on.iter().any(|o| o == id)
+        }
+    }
+
+    /// Turns the detector with this id on or off.
+    pub fn set_detector(&mut self, id: &str, on: bool) {
+        self.off.retain(|o| o != id);
+        self.on.retain(|o| o != id);
+        let by_default = Kind::from_name(id).is_none_or(Kind::on_by_default);
+        if on != by_default {
+            if on {
+                self.on.push(id.to_owned());
+            } else {
+                self.off.push(id.to_owned());
+            }
+        }
+    }
 }
 
 /// A custom redaction rule: a pattern for values, key patterns for whole values, or both.
@@ -167,7 +196,12 @@ pub const CONTEXT_BYTES: usize = 80;
 pub fn policy_file(s: &RedactSettings) -> PolicyFile {
     PolicyFile {
         default: Some(s.action.clone()),
-        detectors: s.off.iter().map(|d| (d.clone(), false)).collect(),
+        detectors: s
+            .off
+            .iter()
+            .map(|d| (d.clone(), false))
+            .chain(s.on.iter().map(|d| (d.clone(), true)))
+            .collect(),
         actions: s.actions.clone(),
         rule: s
             .rules
@@ -246,7 +280,7 @@ pub fn preview(set: &TraceSet, s: &RedactSettings) -> Result<RedactPreview, Sett
         .map(|k| DetectorEntry {
             id: k.as_str().to_owned(),
             describe: k.describe().to_owned(),
-            enabled: !s.off.iter().any(|o| o == k.as_str()),
+            enabled: s.enabled(*k),
             count: counts.get(k.as_str()).copied().unwrap_or(0),
         })
         .collect();
@@ -325,6 +359,10 @@ fn place_words(p: Place) -> String {
         Place::EventName(i) => format!("event {} name", i + 1),
         Place::ServiceName => "service name".into(),
         Place::ImportWarning(i) => format!("import warning {}", i + 1),
+        Place::TraceState => "trace state".into(),
+        Place::LinkTraceState(i) => format!("link {} trace state", i + 1),
+        Place::ScopeName => "instrumentation scope name".into(),
+        Place::AttributeKey => "attribute key".into(),
     }
 }
 

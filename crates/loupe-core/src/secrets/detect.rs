@@ -24,6 +24,7 @@
 //! | `payment_card` | 13–19 digits, Luhn-valid, with a known issuer prefix and length, either grouped like a card (`4111 1111 1111 1111`) or near a word such as `card`, `visa` (or under a card-named key) |
 //! | `iban` | country code, check digits and the country's length, mod-97 valid, spaced in fours or not |
 
+mod assign;
 mod personal;
 mod text;
 mod tokens;
@@ -31,7 +32,7 @@ mod tokens;
 use super::kind::Kind;
 use crate::id::decode_base64_vec;
 use memchr::memmem;
-use personal::{cards, emails, ibans, phones};
+use personal::{cards, emails, ibans, ips, phones, ssns};
 pub(crate) use personal::{known_issuer, luhn};
 use text::*;
 pub use text::{Hit, KeyHints};
@@ -46,13 +47,16 @@ pub fn find(text: &str, hints: KeyHints, enabled: super::kind::Kinds, out: &mut 
         return;
     }
     // One pass says which detectors can match at all: most text has no `@`, no digits, no `-----`.
-    let (mut digit, mut at, mut colon, mut dash, mut slash) = (false, false, false, false, false);
+    let (mut digit, mut at, mut colon, mut dash, mut slash, mut eq, mut pct) =
+        (false, false, false, false, false, false, false);
     for &b in t {
         digit |= b.is_ascii_digit();
         at |= b == b'@';
         colon |= b == b':';
         dash |= b == b'-';
         slash |= b == b'/';
+        eq |= b == b'=';
+        pct |= b == b'%';
     }
     words(t, &mut *out);
     if dash {
@@ -62,7 +66,10 @@ pub fn find(text: &str, hints: KeyHints, enabled: super::kind::Kinds, out: &mut 
     if colon && at {
         url_credentials(t, &mut *out);
     }
-    if at {
+    if colon || eq {
+        assign::assignments(t, &mut *out);
+    }
+    if at || pct {
         emails(t, &mut *out);
     }
     if slash && digit {
@@ -72,6 +79,12 @@ pub fn find(text: &str, hints: KeyHints, enabled: super::kind::Kinds, out: &mut 
         phones(t, hints, &mut *out);
         cards(t, hints, &mut *out);
         ibans(t, &mut *out);
+        if enabled.has(Kind::Ssn) {
+            ssns(t, hints, &mut *out);
+        }
+        if enabled.has(Kind::IpAddress) {
+            ips(t, &mut *out);
+        }
     }
     let mut k = first;
     for i in first..out.len() {
@@ -84,10 +97,18 @@ pub fn find(text: &str, hints: KeyHints, enabled: super::kind::Kinds, out: &mut 
     resolve_overlaps(out, first);
 }
 
-/// Sorts `out[first..]` and drops matches that overlap an earlier (or longer) one.
+/// Sorts `out[first..]` and drops matches that overlap an earlier (or longer) one; of two with
+/// the same range, a specific kind wins over `secret_field` (the name's rule).
 pub(crate) fn resolve_overlaps(out: &mut Vec<Hit>, first: usize) {
     let hits = &mut out[first..];
-    hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind));
+    hits.sort_unstable_by_key(|h| {
+        (
+            h.start,
+            std::cmp::Reverse(h.end),
+            h.kind == Kind::SecretField,
+            h.kind,
+        )
+    });
     let mut end = 0;
     let mut keep = first;
     for i in first..out.len() {
@@ -99,6 +120,38 @@ pub(crate) fn resolve_overlaps(out: &mut Vec<Hit>, first: usize) {
         }
     }
     out.truncate(keep);
+}
+
+/// Values published as examples in vendors' documentation: masked on export like any match, but
+/// not reported as a leak.
+const KNOWN_EXAMPLES: [&str; 4] = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "123-45-6789",
+    "078-05-1120",
+];
+
+/// Whether a match is a documentation example rather than a leak: an address at a documentation
+/// or internal domain (`example.com`, `*.test`, `localhost`, …) or a vendor's published example
+/// key. Such matches are masked on export (a reader seeing `jane.doe@example.com` in a redacted
+/// file takes it for a leak) but are not findings.
+pub fn is_example(kind: Kind, matched: &str) -> bool {
+    match kind {
+        Kind::Email => {
+            let domain = matched
+                .rsplit_once('@')
+                .or_else(|| matched.rsplit_once("%40"))
+                .map_or("", |(_, d)| d)
+                .to_ascii_lowercase();
+            let mut labels = domain.rsplit('.');
+            let tld = labels.next().unwrap_or("");
+            let sld = labels.next().unwrap_or("");
+            personal::DOC_TLDS.contains(&tld)
+                || (sld == "example" && matches!(tld, "com" | "net" | "org"))
+        }
+        Kind::AwsAccessKeyId | Kind::AwsSecretKey | Kind::Ssn => KNOWN_EXAMPLES.contains(&matched),
+        _ => false,
+    }
 }
 
 static BEGIN: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
@@ -309,7 +362,10 @@ pub(crate) fn is_placeholder(v: &[u8]) -> bool {
     {
         return true;
     }
-    const WORDS: [&[u8]; 14] = [
+    const WORDS: [&[u8]; 17] = [
+        b"changeme",
+        b"change_me",
+        b"example",
         b"password",
         b"passwd",
         b"pass",

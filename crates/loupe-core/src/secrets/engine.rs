@@ -32,6 +32,8 @@ pub(crate) struct TextHit<'a> {
     /// Byte range of the match in the value as a whole (the decoded value scanned; for a match in
     /// JSON held in it, where the match's text lies in that JSON, escapes included).
     pub range: (usize, usize),
+    /// A documentation example ([`detect::is_example`]): masked on export, not a finding.
+    pub example: bool,
 }
 
 /// Hears matches; returns a replacement text to rewrite, or `None` to leave it.
@@ -47,6 +49,9 @@ pub(crate) struct Collect {
 
 impl Sink for Collect {
     fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
+        if h.example {
+            return None;
+        }
         self.hits.push(TextMatch {
             kind: h.kind,
             offset: h.offset,
@@ -168,6 +173,7 @@ impl Scanner {
                 offset: 0,
                 json_path: path.map(PathCx::format),
                 range: Enclosing::map(enclosing, 0, text.len()),
+                example: false,
             });
         }
         if depth < MAX_JSON_IN_STRING
@@ -202,7 +208,7 @@ impl Scanner {
         sink: &mut dyn Sink,
     ) -> Option<String> {
         let mut hits: Vec<Hit> = Vec::new();
-        detect::find(text, class.hints(), self.kinds, &mut hits);
+        find_visible(text, class.hints(), self.kinds, &mut hits);
         let mut custom: Vec<(usize, usize, u16)> = Vec::new();
         for (i, c) in self.custom.iter().enumerate() {
             if let Some(re) = &c.pattern {
@@ -235,13 +241,16 @@ impl Scanner {
                 continue;
             }
             covered = e;
+            let matched = &text[s..e];
             let replacement = sink.hit(&TextHit {
                 kind,
                 rule,
-                matched: &text[s..e],
+                matched,
                 offset: s,
                 json_path: json_path.clone(),
                 range: Enclosing::map(enclosing, s, e),
+                example: matches!(rule, RuleRef::Builtin(_))
+                    && detect::is_example(kind, &without_invisible(matched)),
             });
             if let Some(r) = replacement {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
@@ -254,6 +263,59 @@ impl Scanner {
             o.push_str(&text[last..]);
             o
         })
+    }
+}
+
+/// Characters that do not show but split a key in two for a matcher: NUL, zero-width spaces and
+/// joiners, the word joiner, the byte-order mark and the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\0' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+fn without_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_invisible) {
+        std::borrow::Cow::Owned(s.chars().filter(|c| !is_invisible(*c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// [`detect::find`] over `text` read without its invisible characters, so `sk-pr\u{200B}oj-…`
+/// is found whole; the hits are ranges of `text` (covering the invisible characters inside them).
+fn find_visible(text: &str, hints: detect::KeyHints, kinds: Kinds, out: &mut Vec<Hit>) {
+    // Every invisible character's UTF-8 starts with one of these bytes.
+    let maybe = text
+        .as_bytes()
+        .iter()
+        .any(|&b| b == 0 || b == 0xE2 || b == 0xEF || b == 0xC2);
+    if !maybe || !text.chars().any(is_invisible) {
+        detect::find(text, hints, kinds, out);
+        return;
+    }
+    let mut visible = String::with_capacity(text.len());
+    // For each byte of `visible`, its offset in `text`.
+    let mut at: Vec<usize> = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        if !is_invisible(c) {
+            visible.push(c);
+            at.extend(i..i + c.len_utf8());
+        }
+    }
+    at.push(text.len());
+    let first = out.len();
+    detect::find(&visible, hints, kinds, out);
+    for h in &mut out[first..] {
+        let end = if h.end == 0 { 0 } else { at[h.end - 1] + 1 };
+        h.start = at[h.start];
+        // The end is after the last visible byte; round up to a character boundary.
+        let mut e = end.max(h.start);
+        while !text.is_char_boundary(e) {
+            e += 1;
+        }
+        h.end = e;
     }
 }
 
@@ -518,6 +580,30 @@ impl Visit for JsonLevel<'_, '_, '_> {
 
     fn number(&mut self, start: usize, end: usize) {
         let class = self.current_class();
+        if keys::is_secret_number(class.secret) {
+            let path = PathCx {
+                parent: self.parent,
+                frames: &self.frames,
+            };
+            let (kind, rule) = match class.secret {
+                SecretBy::Custom(i) => (Kind::Custom, RuleRef::Custom(i)),
+                _ => (Kind::SecretField, RuleRef::Builtin(Kind::SecretField)),
+            };
+            let hit = TextHit {
+                kind,
+                rule,
+                matched: &self.text[start..end],
+                offset: 0,
+                json_path: Some(path.format()),
+                range: Enclosing::map(self.enclosing, start, end),
+                example: false,
+            };
+            if let Some(new) = self.sink.hit(&hit) {
+                let lit_text = serde_json::to_string(&new).unwrap_or_default();
+                self.replace(start, end, &lit_text);
+            }
+            return;
+        }
         if !class.card || !self.scanner.kinds.has(Kind::PaymentCard) {
             return;
         }
@@ -534,6 +620,7 @@ impl Visit for JsonLevel<'_, '_, '_> {
                 offset: 0,
                 json_path: Some(path.format()),
                 range: Enclosing::map(self.enclosing, start, end),
+                example: false,
             };
             if let Some(new) = self.sink.hit(&hit) {
                 let lit_text = serde_json::to_string(&new).unwrap_or_default();

@@ -2,14 +2,17 @@
 //!
 //! A key is split into lowercase segments at `.`, `_`, `-`, spaces and other punctuation, and at
 //! camelCase boundaries (`xApiKey` → `x`, `api`, `key`). It is secret-named when its **last**
-//! segment is `password`, `passwd`, `passphrase`, `secret`, `token`, `apikey`, `authorization`,
-//! `cookie`, `privatekey`, `accesskey` or `secretkey`, or its last two are `api key`,
-//! `private key`, `access key`, `secret key` or `set cookie`. Whole segments only, and only the
-//! last: `max_tokens`, `gen_ai.usage.output_tokens`, `token_count`, `password_length` and
-//! `secret.arn` are not secret-named, and neither are tokenizer and paging words such as
-//! `stop_token`, `eos_token` or `next_page_token`. Only string values are taken as secrets
-//! (numbers under such keys are counts or flags), and not placeholders such as `***`, `null` or
-//! `<redacted>`; under a `token` key the value must also be 8+ characters and not all digits.
+//! segment is `password`, `passwd`, `passphrase`, `passcode`, `pwd`, `pass`, `credential(s)`,
+//! `secret`, `token` (or `accesstoken`, `authtoken`, `refreshtoken`, `apitoken` written as one
+//! word), `clientsecret`, `apikey`, `authorization`, `cookie`, `privatekey`, `accesskey` or
+//! `secretkey`, or its last two are `api key`, `private key`, `access key`, `secret key` or
+//! `set cookie`. Whole segments only, and only the last: `max_tokens`,
+//! `gen_ai.usage.output_tokens`, `token_count`, `password_length`, `bypass` and `secret.arn` are
+//! not secret-named, and neither are tokenizer and paging words such as `stop_token`, `eos_token`
+//! or `next_page_token`. Strings under such keys are secrets, and so are numbers except under
+//! `token` words (`"pwd": 123456` is a password; `"token": 4096` a count); placeholders such as
+//! `***`, `null` or `<redacted>` are not, and under a `token` word the value must also be 8+
+//! characters and not all digits.
 
 use super::detect::KeyHints;
 
@@ -22,6 +25,8 @@ pub struct KeyClass {
     pub phone: bool,
     /// Card-named (`card`, `card_number`, `credit_card`, `cardnumber`).
     pub card: bool,
+    /// SSN-named (`ssn`, `social_security_number`).
+    pub ssn: bool,
 }
 
 /// Which rule makes a key secret-named.
@@ -45,6 +50,7 @@ impl KeyClass {
         secret: SecretBy::No,
         phone: false,
         card: false,
+        ssn: false,
     };
 
     /// This key's class under an enclosing one: what the parent said still holds.
@@ -56,6 +62,7 @@ impl KeyClass {
             },
             phone: self.phone || parent.phone,
             card: self.card || parent.card,
+            ssn: self.ssn || parent.ssn,
         }
     }
 
@@ -64,16 +71,27 @@ impl KeyClass {
         KeyHints {
             phone: self.phone,
             card: self.card,
+            ssn: self.ssn,
         }
     }
 }
 
-const SECRET_WORDS: [&str; 11] = [
+const SECRET_WORDS: [&str; 21] = [
     "password",
     "passwd",
     "passphrase",
+    "passcode",
+    "pwd",
+    "pass",
+    "credential",
+    "credentials",
     "secret",
     "token",
+    "accesstoken",
+    "authtoken",
+    "refreshtoken",
+    "apitoken",
+    "clientsecret",
     "apikey",
     "authorization",
     "cookie",
@@ -207,7 +225,7 @@ pub fn classify(key: &str) -> KeyClass {
         && !(is(last, "token") && NOT_CREDENTIAL_TOKENS.iter().any(|w| is(prev, w)))
     {
         class.secret = SecretBy::Builtin {
-            token_word: is(last, "token"),
+            token_word: last.len() >= 5 && last[last.len() - 5..].eq_ignore_ascii_case(b"token"),
         };
     } else if SECRET_PAIRS.iter().any(|(p, l)| is(prev, p) && is(last, l)) {
         class.secret = SecretBy::Builtin { token_word: false };
@@ -217,6 +235,10 @@ pub fn classify(key: &str) -> KeyClass {
         .any(|w| contains_ci(b, w))
         || is(last, "tel")
         || is(prev, "tel");
+    class.ssn = is(last, "ssn")
+        || is(prev, "ssn")
+        || contains_ci(b, b"socialsecurity")
+        || contains_ci(b, b"social_security");
     class.card = is(last, "card")
         || is(prev, "card")
         || [
@@ -228,6 +250,15 @@ pub fn classify(key: &str) -> KeyClass {
         .iter()
         .any(|w| contains_ci(b, w));
     class
+}
+
+/// Whether a number under a key of this class is a secret: under `password`, `pin`-like and
+/// custom-rule keys it is (`"pwd": 123456`); under `token` keys it is a count.
+pub fn is_secret_number(by: SecretBy) -> bool {
+    matches!(
+        by,
+        SecretBy::Builtin { token_word: false } | SecretBy::Custom(_)
+    )
 }
 
 /// Whether a value under a secret-named key is one (not empty, not a placeholder).
@@ -280,6 +311,12 @@ mod tests {
             "token",
             "GITHUB_TOKEN",
             "secretKey",
+            "pwd",
+            "db_pass",
+            "credentials",
+            "gcp.credential",
+            "x-auth-token",
+            "accesstoken",
         ] {
             assert!(secret(k), "{k}");
         }
@@ -305,6 +342,9 @@ mod tests {
             "tokens",
             "authorization_code",
             "keyboard",
+            "bypass",
+            "passes",
+            "test.passed",
             "t[REDACTED:private_key]",
             "x[HASH:api_key:0a1b2c3d]",
             "",

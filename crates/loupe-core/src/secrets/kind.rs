@@ -55,11 +55,16 @@ pub enum Kind {
     /// An AWS secret access key written after its name (`aws_secret_access_key = …`,
     /// `AWS_SECRET_ACCESS_KEY=…`).
     AwsSecretKey,
+    /// A US Social Security number (`123-45-6789`; valid area, group and serial).
+    Ssn,
+    /// An IPv4 or IPv6 address (off unless a policy turns it on: servers' addresses are often
+    /// wanted in a shared trace, clients' are personal data).
+    IpAddress,
 }
 
 impl Kind {
     /// Every built-in kind (not [`Kind::Custom`]).
-    pub const BUILTIN: [Kind; 21] = [
+    pub const BUILTIN: [Kind; 23] = [
         Kind::PrivateKey,
         Kind::Jwt,
         Kind::AnthropicKey,
@@ -81,6 +86,8 @@ impl Kind {
         Kind::Iban,
         Kind::Email,
         Kind::Phone,
+        Kind::Ssn,
+        Kind::IpAddress,
     ];
 
     /// The detector id.
@@ -108,6 +115,8 @@ impl Kind {
             Kind::NpmToken => "npm_token",
             Kind::SlackWebhook => "slack_webhook",
             Kind::AwsSecretKey => "aws_secret_access_key",
+            Kind::Ssn => "ssn",
+            Kind::IpAddress => "ip_address",
         }
     }
 
@@ -144,6 +153,8 @@ impl Kind {
             Kind::NpmToken => "an npm token",
             Kind::SlackWebhook => "a Slack webhook URL",
             Kind::AwsSecretKey => "an AWS secret access key",
+            Kind::Ssn => "a US Social Security number",
+            Kind::IpAddress => "an IP address",
         }
     }
 
@@ -151,8 +162,18 @@ impl Kind {
     pub fn is_pii(self) -> bool {
         matches!(
             self,
-            Kind::PaymentCard | Kind::Iban | Kind::Email | Kind::Phone
+            Kind::PaymentCard
+                | Kind::Iban
+                | Kind::Email
+                | Kind::Phone
+                | Kind::Ssn
+                | Kind::IpAddress
         )
+    }
+
+    /// Whether the detector is on unless a policy turns it off (every one but `ip_address`).
+    pub fn on_by_default(self) -> bool {
+        self != Kind::IpAddress
     }
 
     pub(crate) fn bit(self) -> u32 {
@@ -177,11 +198,20 @@ impl Kinds {
     pub fn without(self, k: Kind) -> Kinds {
         Kinds(self.0 & !k.bit())
     }
+
+    /// Turns `k` on.
+    pub fn with(self, k: Kind) -> Kinds {
+        Kinds(self.0 | k.bit())
+    }
 }
 
+/// The detectors on by default: every one but those a policy must ask for ([`Kind::on_by_default`]).
 impl Default for Kinds {
     fn default() -> Self {
-        Kinds::ALL
+        Kind::BUILTIN
+            .into_iter()
+            .filter(|k| !k.on_by_default())
+            .fold(Kinds::ALL, Kinds::without)
     }
 }
 
@@ -208,6 +238,14 @@ pub enum Place {
     ServiceName,
     /// An import warning's message (it belongs to no span; the index is the set's warning's).
     ImportWarning(u32),
+    /// The span's W3C `tracestate`.
+    TraceState,
+    /// The `tracestate` of the span's link with this index.
+    LinkTraceState(u32),
+    /// The name or version of the span's instrumentation scope.
+    ScopeName,
+    /// An attribute's key (of the span, its events, links, resource or scope).
+    AttributeKey,
 }
 
 impl Place {
@@ -224,6 +262,10 @@ impl Place {
             Place::EventName(i) => format!("event {i} name"),
             Place::ServiceName => "service name".into(),
             Place::ImportWarning(i) => format!("import warning {i}"),
+            Place::TraceState => "trace state".into(),
+            Place::LinkTraceState(i) => format!("link {i} trace state"),
+            Place::ScopeName => "instrumentation scope name".into(),
+            Place::AttributeKey => "attribute key".into(),
         }
     }
 }
@@ -291,7 +333,7 @@ pub fn mask(kind: Kind, value: &str) -> String {
         Kind::StripeKey => 8,
         Kind::Jwt => 3,
         Kind::Iban => 2,
-        Kind::PaymentCard | Kind::Phone => 0,
+        Kind::PaymentCard | Kind::Phone | Kind::Ssn => 0,
         _ => 1,
     };
     let tail = if n >= 16 {

@@ -48,12 +48,21 @@ enum Pending<'a> {
     },
 }
 
-/// Calls `f` for every leaf under the attributes of `range`, in document order.
-pub(crate) fn leaves<'a>(
+/// What [`walk_attrs`] meets: an attribute (for its key; nested ones included), or a leaf value.
+pub(crate) enum Item<'l, 'k> {
+    /// The attribute at this index of the attribute arena, met before its value.
+    Key(u32),
+    /// A value to scan.
+    Leaf(&'l Leaf<'k>),
+}
+
+/// Calls `f` for every attribute (its key) and every leaf under the attributes of `range`, in
+/// document order.
+pub(crate) fn walk_attrs<'a>(
     set: &'a TraceSet,
     scanner: &Scanner,
     range: Range32,
-    mut f: impl FnMut(&Leaf<'_>),
+    mut f: impl FnMut(Item<'_, '_>),
 ) {
     let mut stack: Vec<Pending<'a>> = Vec::new();
     for ix in range.as_range().rev() {
@@ -73,6 +82,7 @@ pub(crate) fn leaves<'a>(
                 top,
             } => {
                 let a = set.attrs[ix as usize];
+                f(Item::Key(ix));
                 let own = set.str(a.key);
                 let key: Cow<'a, str> = match &prefix {
                     None => Cow::Borrowed(own),
@@ -120,14 +130,14 @@ pub(crate) fn leaves<'a>(
                 }
             }
             Value::Empty | Value::Bool(_) => {}
-            _ => f(&Leaf {
+            _ => f(Item::Leaf(&Leaf {
                 slot,
                 owner,
                 top,
                 value,
                 class,
                 key,
-            }),
+            })),
         }
     }
 }
@@ -144,17 +154,29 @@ pub(crate) fn leaf_text<'a>(set: &'a TraceSet, leaf: &Leaf<'_>) -> Option<Cow<'a
     }
 }
 
-/// An integer or double under a card-named key that is a card number.
-pub(crate) fn numeric_card(leaf: &Leaf<'_>, scanner: &Scanner) -> Option<String> {
-    if !leaf.class.card || !scanner.kinds.has(Kind::PaymentCard) {
-        return None;
-    }
-    let digits = match leaf.value {
-        Value::Int(i) if i > 0 => i.to_string(),
-        Value::Double(d) if d > 0.0 && d.fract() == 0.0 && d < 1e19 => format!("{d:.0}"),
+/// A number that is a secret by its key: a card number under a card-named key, or any number
+/// under a password-like or custom-rule key (`"pin": 123456`). Returns what matched and the text
+/// of the number.
+pub(crate) fn numeric_hit(leaf: &Leaf<'_>, scanner: &Scanner) -> Option<(Kind, RuleRef, String)> {
+    let text = match leaf.value {
+        Value::Int(i) => i.to_string(),
+        Value::Double(d) if d.is_finite() && d.fract() == 0.0 && d.abs() < 1e19 => {
+            format!("{d:.0}")
+        }
+        Value::Double(d) => d.to_string(),
         _ => return None,
     };
-    super::engine::is_card_number(digits.as_bytes()).then_some(digits)
+    if super::keys::is_secret_number(leaf.class.secret) {
+        return Some(match leaf.class.secret {
+            super::keys::SecretBy::Custom(i) => (Kind::Custom, RuleRef::Custom(i), text),
+            _ => (Kind::SecretField, RuleRef::Builtin(Kind::SecretField), text),
+        });
+    }
+    (leaf.class.card
+        && scanner.kinds.has(Kind::PaymentCard)
+        && !text.starts_with('-')
+        && super::engine::is_card_number(text.as_bytes()))
+    .then_some((Kind::PaymentCard, RuleRef::Builtin(Kind::PaymentCard), text))
 }
 
 /// Collects findings for one place of one span.
@@ -169,6 +191,9 @@ struct Finder<'o> {
 
 impl Sink for Finder<'_> {
     fn hit(&mut self, h: &TextHit<'_>) -> Option<String> {
+        if h.example {
+            return None;
+        }
         self.out.push(SecretFinding {
             kind: h.kind,
             rule: match h.rule {
@@ -187,21 +212,52 @@ impl Sink for Finder<'_> {
     }
 }
 
-fn scan_attrs(set: &TraceSet, scanner: &Scanner, range: Range32, finder: &mut Finder<'_>) {
-    leaves(set, scanner, range, |leaf| {
-        finder.key.clear();
-        finder.key.push_str(&leaf.key);
-        if let Some(text) = leaf_text(set, leaf) {
-            scanner.process(&text, leaf.class, finder);
-        } else if let Some(digits) = numeric_card(leaf, scanner) {
-            finder.hit(&TextHit {
-                kind: Kind::PaymentCard,
-                rule: RuleRef::Builtin(Kind::PaymentCard),
-                matched: &digits,
-                offset: 0,
-                json_path: None,
-                range: (0, digits.len()),
-            });
+/// Attribute keys already scanned in this trace, and whether any held a match (then the key
+/// paths of findings are masked too).
+#[derive(Default)]
+struct Keys {
+    seen: FxHashSet<crate::intern::Sym>,
+    dirty: bool,
+}
+
+fn scan_attrs(
+    set: &TraceSet,
+    scanner: &Scanner,
+    range: Range32,
+    finder: &mut Finder<'_>,
+    keys: &mut Keys,
+) {
+    walk_attrs(set, scanner, range, |item| match item {
+        Item::Key(ix) => {
+            let sym = set.attrs[ix as usize].key;
+            if keys.seen.insert(sym) {
+                let place = std::mem::replace(&mut finder.place, Place::AttributeKey);
+                let before = finder.out.len();
+                scan_str(scanner, set.str(sym), finder);
+                keys.dirty |= finder.out.len() > before;
+                finder.place = place;
+            }
+        }
+        Item::Leaf(leaf) => {
+            finder.key.clear();
+            if keys.dirty {
+                finder.key.push_str(&scanner.masked(&leaf.key));
+            } else {
+                finder.key.push_str(&leaf.key);
+            }
+            if let Some(text) = leaf_text(set, leaf) {
+                scanner.process(&text, leaf.class, finder);
+            } else if let Some((kind, rule, digits)) = numeric_hit(leaf, scanner) {
+                finder.hit(&TextHit {
+                    kind,
+                    rule,
+                    matched: &digits,
+                    offset: 0,
+                    json_path: None,
+                    range: (0, digits.len()),
+                    example: false,
+                });
+            }
         }
     });
 }
@@ -213,8 +269,9 @@ fn scan_str(scanner: &Scanner, text: &str, finder: &mut Finder<'_>) {
     }
 }
 
-/// Scans one trace: its spans' names, status messages, attributes, events and links, and each
-/// resource and scope it uses once (credited to the first span using it).
+/// Scans one trace: its spans' names, status messages, trace states, attributes (keys and
+/// values), events, links (their trace states too), and each resource and scope it uses once
+/// (credited to the first span using it).
 pub(crate) fn scan_trace(
     set: &TraceSet,
     scanner: &Scanner,
@@ -224,6 +281,7 @@ pub(crate) fn scan_trace(
     let range = set.traces()[trace.0 as usize].spans.as_range();
     let mut resources = FxHashSet::default();
     let mut scopes = FxHashSet::default();
+    let mut keys = Keys::default();
     for i in range {
         let span = SpanIx(i as u32);
         let s = set.spans[i];
@@ -238,22 +296,26 @@ pub(crate) fn scan_trace(
         scan_str(scanner, set.str(s.name), &mut f);
         f.place = Place::StatusMessage;
         scan_str(scanner, set.str(s.status_message), &mut f);
+        f.place = Place::TraceState;
+        scan_str(scanner, set.str(s.trace_state), &mut f);
         f.place = Place::SpanAttribute;
-        scan_attrs(set, scanner, s.attrs, &mut f);
+        scan_attrs(set, scanner, s.attrs, &mut f, &mut keys);
         for (k, e) in set.events(s.events).iter().enumerate() {
             f.place = Place::EventName(k as u32);
             scan_str(scanner, set.str(e.name), &mut f);
             f.place = Place::EventAttribute(k as u32);
-            scan_attrs(set, scanner, e.attrs, &mut f);
+            scan_attrs(set, scanner, e.attrs, &mut f, &mut keys);
         }
         for (k, l) in set.links(s.links).iter().enumerate() {
+            f.place = Place::LinkTraceState(k as u32);
+            scan_str(scanner, set.str(l.trace_state), &mut f);
             f.place = Place::LinkAttribute(k as u32);
-            scan_attrs(set, scanner, l.attrs, &mut f);
+            scan_attrs(set, scanner, l.attrs, &mut f, &mut keys);
         }
         if resources.insert(s.resource) {
             let r = set.resource(s.resource);
             f.place = Place::ResourceAttribute;
-            scan_attrs(set, scanner, r.attrs, &mut f);
+            scan_attrs(set, scanner, r.attrs, &mut f, &mut keys);
             let service = set.str(r.service_name);
             let held = set.attrs(r.attrs).iter().any(|a| {
                 set.str(a.key) == "service.name"
@@ -265,8 +327,12 @@ pub(crate) fn scan_trace(
             }
         }
         if scopes.insert(s.scope) {
+            let sc = set.scope(s.scope);
+            f.place = Place::ScopeName;
+            scan_str(scanner, set.str(sc.name), &mut f);
+            scan_str(scanner, set.str(sc.version), &mut f);
             f.place = Place::ScopeAttribute;
-            scan_attrs(set, scanner, set.scope(s.scope).attrs, &mut f);
+            scan_attrs(set, scanner, sc.attrs, &mut f, &mut keys);
         }
     }
 }

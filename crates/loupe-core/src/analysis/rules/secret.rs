@@ -87,7 +87,7 @@ fn message(cx: &Context<'_>, scanner: &Scanner, f: &SecretFinding, more: usize) 
                 format!("the resource (service `{svc}`) of")
             }
         }
-        Place::ScopeAttribute => "the instrumentation scope of".to_owned(),
+        Place::ScopeAttribute | Place::ScopeName => "the instrumentation scope of".to_owned(),
         _ => String::new(),
     };
     let mut place = f.place.describe();

@@ -7,34 +7,53 @@ pub(super) fn local_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
 }
 
-/// Top-level domains reserved for documentation and tests, and file extensions that follow `@2x`.
-pub(super) const NOT_PERSONAL_TLDS: [&str; 22] = [
+/// Top-level domains reserved for documentation and tests, or only reachable inside a network:
+/// addresses there are masked on export but are not findings ([`super::is_example`]).
+pub(crate) const DOC_TLDS: [&str; 6] = [
     "test",
     "example",
     "invalid",
     "localhost",
     "local",
     "internal",
-    "png",
-    "jpg",
-    "jpeg",
-    "gif",
-    "svg",
-    "webp",
-    "ico",
-    "js",
-    "mjs",
-    "ts",
-    "css",
-    "json",
-    "html",
-    "txt",
-    "md",
-    "lock",
 ];
 
+/// File extensions that follow `@2x` in file names (`logo@2x.png` is not an address).
+const FILE_TLDS: [&str; 16] = [
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "ts", "css", "json", "html",
+    "txt", "md", "lock",
+];
+
+/// Programs whose `user@host` argument is a login, not an e-mail address.
+const REMOTE_COMMANDS: [&[u8]; 6] = [b"ssh", b"scp", b"sftp", b"rsync", b"mosh", b"ssh-copy-id"];
+
+/// Whether `user@host` at `s..e` is a remote login: after `ssh`, `scp`, … on its line, or followed
+/// by `:` and a path (`user@host:/srv`, `user@host:~/x`).
+fn is_remote_login(t: &[u8], s: usize, e: usize) -> bool {
+    if t.get(e) == Some(&b':') && matches!(t.get(e + 1), Some(b'/' | b'~' | b'.')) {
+        return true;
+    }
+    let line_start = t[..s]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1)
+        .max(s.saturating_sub(160));
+    t[line_start..s]
+        .split(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`' | b'(' | b';' | b'|'))
+        .any(|w| {
+            REMOTE_COMMANDS
+                .iter()
+                .any(|c| w == *c || w.ends_with(&[b"/", *c].concat()))
+        })
+}
+
+/// E-mail addresses, with `@` or percent-encoded as `%40` (in URLs).
 pub(super) fn emails(t: &[u8], out: &mut Vec<Hit>) {
-    for at in memchr::memchr_iter(b'@', t) {
+    let ats = memchr::memchr_iter(b'@', t).map(|at| (at, 1));
+    let encoded = memchr::memmem::find_iter(t, b"%40").map(|at| (at, 3));
+    let mut seps: Vec<(usize, usize)> = ats.chain(encoded).collect();
+    seps.sort_unstable();
+    for (at, sep_len) in seps {
         let mut s = at;
         while s > 0 && at - s < 64 && local_char(t[s - 1]) {
             s -= 1;
@@ -42,17 +61,18 @@ pub(super) fn emails(t: &[u8], out: &mut Vec<Hit>) {
         if s == at || (s > 0 && local_char(t[s - 1])) || t[s] == b'.' || t[at - 1] == b'.' {
             continue;
         }
-        let mut e = at + 1;
+        let d = at + sep_len;
+        let mut e = d;
         while e < t.len()
-            && e - at <= 255
+            && e - d <= 255
             && (t[e].is_ascii_alphanumeric() || matches!(t[e], b'.' | b'-'))
         {
             e += 1;
         }
-        while e > at + 1 && matches!(t[e - 1], b'.' | b'-') {
+        while e > d && matches!(t[e - 1], b'.' | b'-') {
             e -= 1;
         }
-        let Ok(domain) = std::str::from_utf8(&t[at + 1..e]) else {
+        let Ok(domain) = std::str::from_utf8(&t[d..e]) else {
             continue;
         };
         let labels: Vec<&str> = domain.split('.').collect();
@@ -67,18 +87,11 @@ pub(super) fn emails(t: &[u8], out: &mut Vec<Hit>) {
         if tld.len() < 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
             continue;
         }
-        let tld_l = tld.to_ascii_lowercase();
-        if NOT_PERSONAL_TLDS.contains(&tld_l.as_str()) {
-            continue;
-        }
-        // RFC 2606 documentation domains: example.com, example.net, example.org and their subdomains.
-        let sld = labels[labels.len() - 2].to_ascii_lowercase();
-        if labels.len() >= 2 && sld == "example" && matches!(tld_l.as_str(), "com" | "net" | "org")
-        {
+        if FILE_TLDS.contains(&tld.to_ascii_lowercase().as_str()) {
             continue;
         }
         let local = &t[s..at];
-        if local.eq_ignore_ascii_case(b"git") {
+        if local.eq_ignore_ascii_case(b"git") || is_remote_login(t, s, e) {
             continue;
         }
         out.push(Hit {
@@ -157,6 +170,7 @@ pub(super) fn phones(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
         if let Some((e, digits, _)) = phone_shape(t, s)
             && (7..=15).contains(&digits)
             && t[e..].trim_ascii().is_empty()
+            && !is_date(&t[s..e])
         {
             out.push(Hit {
                 kind: Kind::Phone,
@@ -176,6 +190,7 @@ pub(super) fn phones(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
         }
         if let Some((e, digits, _)) = phone_shape(t, at)
             && (10..=15).contains(&digits)
+            && !is_signed_number(t, at, e, digits)
         {
             out.push(Hit {
                 kind: Kind::Phone,
@@ -217,6 +232,7 @@ pub(super) fn phones(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
             && let Some((e, digits, shaped)) = phone_shape(t, j)
             && (7..=15).contains(&digits)
             && shaped
+            && !is_date(&t[j..e])
         {
             out.push(Hit {
                 kind: Kind::Phone,
@@ -227,6 +243,164 @@ pub(super) fn phones(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
             continue;
         }
         i += w.len();
+    }
+}
+
+/// Whether `+digits` at `at..e` written without separators is a signed number rather than a
+/// phone: a North American number is `+1` and exactly ten digits, ten digits starting with 1 or 2
+/// are a Unix time in seconds (`+1764633600`), and a unit after it (`+1500000000 ns`) makes it a
+/// quantity.
+fn is_signed_number(t: &[u8], at: usize, e: usize, digits: usize) -> bool {
+    let run = &t[at + 1..e];
+    if !run.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    if (run[0] == b'1' && digits != 11) || (digits == 10 && run[0] == b'2') {
+        return true;
+    }
+    let rest = &t[e..];
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    let unit_len = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let unit = &rest[..unit_len];
+    const UNITS: [&[u8]; 14] = [
+        b"ns", b"us", b"ms", b"s", b"sec", b"secs", b"seconds", b"b", b"kb", b"mb", b"bytes",
+        b"tokens", b"usd", b"px",
+    ];
+    UNITS.iter().any(|u| unit.eq_ignore_ascii_case(u))
+}
+
+/// Whether a phone-shaped run is a date: `2025-12-01`, `01.12.2025`, `12-01-2025`.
+fn is_date(run: &[u8]) -> bool {
+    let groups: Vec<&[u8]> = run.split(|b| matches!(b, b'-' | b'.' | b' ')).collect();
+    if groups.len() != 3 || !groups.iter().all(|g| g.iter().all(u8::is_ascii_digit)) {
+        return false;
+    }
+    let num = |g: &[u8]| g.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let (a, b, c) = (groups[0], groups[1], groups[2]);
+    let day_month =
+        |x: u32, y: u32| (1..=31).contains(&x) && (1..=31).contains(&y) && (x <= 12 || y <= 12);
+    (a.len() == 4 && b.len() <= 2 && c.len() <= 2 && day_month(num(b), num(c)))
+        || (c.len() == 4 && a.len() <= 2 && b.len() <= 2 && day_month(num(a), num(b)))
+}
+
+/// US Social Security numbers: `ddd-dd-dddd` with a valid area (not 000, 666 or 9xx), group (not
+/// 00) and serial (not 0000); nine digits, or spaced in 3-2-4, only after `SSN` / `social
+/// security` or under an SSN-named key.
+pub(super) fn ssns(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
+    let valid = |d: &[u8]| {
+        let area = &d[..3];
+        area != b"000"
+            && area != b"666"
+            && area[0] != b'9'
+            && &d[3..5] != b"00"
+            && &d[5..] != b"0000"
+    };
+    let mut i = 0;
+    while i < t.len() {
+        if !t[i].is_ascii_digit()
+            || (i > 0
+                && (t[i - 1].is_ascii_alphanumeric() || matches!(t[i - 1], b'-' | b'.' | b'+')))
+        {
+            i += 1;
+            continue;
+        }
+        let mut e = i;
+        let mut digits = Vec::with_capacity(9);
+        let mut shape = Vec::with_capacity(3);
+        let mut run = 0;
+        while e < t.len() && digits.len() <= 9 {
+            let b = t[e];
+            if b.is_ascii_digit() {
+                digits.push(b);
+                run += 1;
+            } else if matches!(b, b'-' | b' ')
+                && run > 0
+                && t.get(e + 1).is_some_and(u8::is_ascii_digit)
+            {
+                shape.push((run, b));
+                run = 0;
+            } else {
+                break;
+            }
+            e += 1;
+        }
+        shape.push((run, 0));
+        let ends_clean = !t
+            .get(e)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            && !(t.get(e) == Some(&b'.') && t.get(e + 1).is_some_and(u8::is_ascii_digit));
+        let dashed = shape == [(3, b'-'), (2, b'-'), (4, 0)];
+        let spaced = shape == [(3, b' '), (2, b' '), (4, 0)] || shape == [(9, 0)];
+        let named = || {
+            hints.ssn || {
+                let from = i.saturating_sub(32);
+                let before = t[from..i].to_ascii_lowercase();
+                memchr::memmem::find(&before, b"ssn").is_some()
+                    || memchr::memmem::find(&before, b"social security").is_some()
+            }
+        };
+        if digits.len() == 9 && ends_clean && valid(&digits) && (dashed || (spaced && named())) {
+            out.push(Hit {
+                kind: Kind::Ssn,
+                start: i,
+                end: e,
+            });
+        }
+        i = e.max(i + 1);
+    }
+}
+
+/// IPv4 and IPv6 addresses (not the unspecified, loopback or broadcast address). Off by default.
+pub(super) fn ips(t: &[u8], out: &mut Vec<Hit>) {
+    let hexish = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+    let mut i = 0;
+    while i < t.len() {
+        if !hexish(t[i])
+            || (i > 0
+                && (t[i - 1].is_ascii_alphanumeric() || matches!(t[i - 1], b'_' | b'.' | b':')))
+        {
+            i += 1;
+            continue;
+        }
+        let mut e = i;
+        while e < t.len() && hexish(t[e]) {
+            e += 1;
+        }
+        let boundary = !t
+            .get(e)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        let mut cand = &t[i..e];
+        while cand
+            .last()
+            .is_some_and(|b| *b == b'.' || (*b == b':' && !cand.ends_with(b"::")))
+        {
+            cand = &cand[..cand.len() - 1];
+        }
+        let text = std::str::from_utf8(cand).unwrap_or("");
+        let colons = cand.iter().filter(|b| **b == b':').count();
+        let hit = if colons == 0 {
+            text.parse::<std::net::Ipv4Addr>()
+                .ok()
+                .is_some_and(|a| !a.is_unspecified() && !a.is_loopback() && !a.is_broadcast())
+        } else {
+            colons >= 2
+                && (colons >= 3
+                    || cand
+                        .split(|b| *b == b':')
+                        .any(|g| g.len() >= 3 && has_digit(g)))
+                && text
+                    .parse::<std::net::Ipv6Addr>()
+                    .ok()
+                    .is_some_and(|a| !a.is_unspecified() && !a.is_loopback())
+        };
+        if boundary && hit {
+            out.push(Hit {
+                kind: Kind::IpAddress,
+                start: i,
+                end: i + cand.len(),
+            });
+        }
+        i = e.max(i + 1);
     }
 }
 

@@ -1,11 +1,13 @@
 use super::*;
 use crate::secrets::Kinds;
 
+/// The findings in `text` with the default detectors (documentation examples left out).
 fn kinds(text: &str) -> Vec<(Kind, &str)> {
     let mut out = Vec::new();
-    find(text, KeyHints::default(), Kinds::ALL, &mut out);
+    find(text, KeyHints::default(), Kinds::default(), &mut out);
     out.iter()
         .map(|h| (h.kind, &text[h.start..h.end]))
+        .filter(|(k, m)| !is_example(*k, m))
         .collect()
 }
 
@@ -17,7 +19,7 @@ fn keys_with_known_prefixes() {
     assert_eq!(google.len(), 39);
     let gh = "ghp_1A2b3C4d5E6f7G8h9I0j1K2l3M4n5O6p7Q8r";
     let text = format!(
-        "key={openai}; other \"{ant}\" g:{google} AKIAIOSFODNN7EXAMPLE gh {gh} \
+        "key={openai}; other \"{ant}\" g:{google} AKIAZ7Q3WQ4KEY9RT2LM gh {gh} \
              xoxb-123456789012-abcdefABCDEF sk_live_4eC39HqLyjWDarjtT1zdp7dc"
     );
     let found = kinds(&text);
@@ -143,6 +145,7 @@ fn cards_need_luhn_issuer_and_shape_or_context() {
         KeyHints {
             card: true,
             phone: false,
+            ssn: false,
         },
         Kinds::ALL,
         &mut out,
@@ -223,7 +226,7 @@ fn slack_webhooks_whole() {
 
 #[test]
 fn aws_secret_keys_after_their_name() {
-    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let secret = "wJa1rXUtnFEMI/K7MDENG/bPxRfiCYz9xq3KEYab";
     assert_eq!(secret.len(), 40);
     for text in [
         format!(
@@ -320,4 +323,119 @@ fn placeholders_are_template_slots_not_random_strings() {
     // Under a secret-named key a random value is a secret whatever its first character.
     let text = "postgres://app:$xK9mQ2vL7pR4@db.acme-corp.io/orders";
     assert_eq!(kinds(text), [(Kind::BasicAuth, "app:$xK9mQ2vL7pR4")]);
+}
+
+#[test]
+fn secret_names_in_query_strings_headers_and_assignments() {
+    for (text, value) in [
+        ("GET /v1/x?api_key=q9Zr7Lm2Kx4T&limit=3", "q9Zr7Lm2Kx4T"),
+        (
+            "https://api.acme-corp.io/x?user=1&access_token=ya29Ab3dEf9hIj",
+            "ya29Ab3dEf9hIj",
+        ),
+        (
+            "POST /token\nx-api-key: 9f8e7d6c5b4a3210\n",
+            "9f8e7d6c5b4a3210",
+        ),
+        (
+            "HTTP/1.1 200 OK\nCookie: sid=Zx81kq; theme=dark\n",
+            "sid=Zx81kq; theme=dark",
+        ),
+        ("export DB_PASSWORD=Tr0ub4dor&3", "Tr0ub4dor"),
+        ("pwd = hunter22", "hunter22"),
+        ("{'password': 'p@55w0rd!', 'user': 'x'}", "p@55w0rd!"),
+    ] {
+        let found = kinds(text);
+        assert!(
+            found
+                .iter()
+                .any(|(k, m)| *k == Kind::SecretField && *m == value),
+            "{text}: {found:?}"
+        );
+    }
+    for clean in [
+        "max_tokens=4096",
+        "token=abc",
+        "see https://example.org/?page_token=abcdef123456",
+        "the password: it must be long",
+        "a == b && password != null",
+    ] {
+        assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
+    }
+}
+
+#[test]
+fn ssns_ips_and_encoded_emails() {
+    assert_eq!(
+        kinds("SSN 219-09-9999 on file"),
+        [(Kind::Ssn, "219-09-9999")]
+    );
+    assert_eq!(kinds("ssn: 219099999"), [(Kind::Ssn, "219099999")]);
+    for clean in [
+        "000-12-3456",
+        "666-12-3456",
+        "912-12-3456",
+        "219-00-9999",
+        "order 219099999",
+    ] {
+        assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
+    }
+    assert!(
+        kinds("client 203.0.113.7 connected").is_empty(),
+        "IPs are off by default"
+    );
+    let mut out = Vec::new();
+    let on = Kinds::default().with(Kind::IpAddress);
+    find(
+        "client 203.0.113.7 and 2001:db8::7 via 127.0.0.1",
+        KeyHints::default(),
+        on,
+        &mut out,
+    );
+    let ips: Vec<Kind> = out.iter().map(|h| h.kind).collect();
+    assert_eq!(ips, [Kind::IpAddress, Kind::IpAddress]);
+    assert_eq!(
+        kinds("/unsubscribe?email=grace.lee%40acme-corp.io&x=1"),
+        [(Kind::Email, "grace.lee%40acme-corp.io")]
+    );
+}
+
+#[test]
+fn false_matches_removed() {
+    for clean in [
+        "offset +1764633600",
+        "took +1500000000 ns",
+        "phone: 2025-12-01",
+        "ssh deploy@build-01.acme-corp.io",
+        "scp backup@db.acme-corp.io:/srv/dump.sql .",
+    ] {
+        assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
+    }
+    // The documentation example key is matched (so export masks it) but is not a finding.
+    let mut out = Vec::new();
+    find(
+        "key AKIAIOSFODNN7EXAMPLE",
+        KeyHints::default(),
+        Kinds::default(),
+        &mut out,
+    );
+    assert_eq!(out.len(), 1);
+    assert!(is_example(out[0].kind, "AKIAIOSFODNN7EXAMPLE"));
+    assert!(kinds("key AKIAIOSFODNN7EXAMPLE").is_empty());
+}
+
+#[test]
+fn keys_that_escape_by_shape() {
+    // Wrapped onto the next line, cut at the end of the text.
+    assert_eq!(
+        kinds("key sk-proj-Rk3T9vXq2LmN8bW4\nyZ7cE1fH6jK0pS5uA3dG"),
+        [(
+            Kind::OpenAiKey,
+            "sk-proj-Rk3T9vXq2LmN8bW4\nyZ7cE1fH6jK0pS5uA3dG"
+        )]
+    );
+    assert_eq!(
+        kinds("tail ghp_R7x2Lk9Qm4"),
+        [(Kind::GithubToken, "ghp_R7x2Lk9Qm4")]
+    );
 }

@@ -22,6 +22,8 @@ pub struct KeyHints {
     pub phone: bool,
     /// The key names a payment card (`card_number`, `credit_card`, …).
     pub card: bool,
+    /// The key names a Social Security number (`ssn`, `social_security_number`).
+    pub ssn: bool,
 }
 
 pub(super) fn is_word(b: u8) -> bool {

@@ -9,6 +9,8 @@ use memchr::memmem;
 static WEBHOOK: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
 
 /// Keys and tokens with a known prefix: checked once at the start of each run of word characters.
+/// A key wrapped onto the next line (`sk-proj-Rk3T⏎9vXq…`) is found whole, and one cut at the end
+/// of the text (a value cut at the size limit, a streamed chunk) is still masked from its prefix.
 pub(super) fn words(t: &[u8], out: &mut Vec<Hit>) {
     let mut i = 0;
     while i < t.len() {
@@ -20,11 +22,105 @@ pub(super) fn words(t: &[u8], out: &mut Vec<Hit>) {
         while i < t.len() && is_word(t[i]) {
             i += 1;
         }
-        if let Some(h) = prefixed(t, start, i) {
+        let single = prefixed(t, start, i);
+        if matches!(t.get(i), Some(b'\n' | b'\r'))
+            && known_prefix(&t[start..i]).is_some()
+            && let Some(h) = wrapped(t, start, i, single.is_some())
+        {
+            i = h.end;
+            out.push(h);
+            continue;
+        }
+        if let Some(h) = single {
             i = i.max(h.end);
             out.push(h);
+        } else if i == t.len()
+            && let Some(kind) = known_prefix(&t[start..i])
+        {
+            // Cut short at the end of the text: the kept start of a key is still a secret.
+            out.push(Hit {
+                kind,
+                start,
+                end: i,
+            });
         }
     }
+}
+
+/// The kind whose prefix `run` starts with, when enough of it follows to be a key's start (6+
+/// characters with a letter and a digit, or 8+ capitals and digits after `AKIA`).
+fn known_prefix(run: &[u8]) -> Option<Kind> {
+    const PREFIXES: [(&[u8], Kind); 21] = [
+        (b"sk-ant-", Kind::AnthropicKey),
+        (b"sk-proj-", Kind::OpenAiKey),
+        (b"sk-svcacct-", Kind::OpenAiKey),
+        (b"sk-admin-", Kind::OpenAiKey),
+        (b"sk_live_", Kind::StripeKey),
+        (b"rk_live_", Kind::StripeKey),
+        (b"github_pat_", Kind::GithubToken),
+        (b"ghp_", Kind::GithubToken),
+        (b"gho_", Kind::GithubToken),
+        (b"ghs_", Kind::GithubToken),
+        (b"ghu_", Kind::GithubToken),
+        (b"ghr_", Kind::GithubToken),
+        (b"glpat-", Kind::GitlabToken),
+        (b"xoxb-", Kind::SlackToken),
+        (b"xoxp-", Kind::SlackToken),
+        (b"xapp-", Kind::SlackToken),
+        (b"hf_", Kind::HuggingfaceToken),
+        (b"npm_", Kind::NpmToken),
+        (b"AIza", Kind::GoogleApiKey),
+        (b"AKIA", Kind::AwsAccessKeyId),
+        (b"sk-", Kind::OpenAiKey),
+    ];
+    let (p, kind) = PREFIXES.iter().find(|(p, _)| run.starts_with(p))?;
+    let body = &run[p.len()..];
+    let ok = if *kind == Kind::AwsAccessKeyId {
+        body.len() >= 8
+            && body
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    } else {
+        body.len() >= 6 && has_digit(body) && has_alpha(body)
+    };
+    ok.then_some(*kind)
+}
+
+/// A key with a known prefix whose run at `s..e` ends a line, joined with the runs that start the
+/// next lines (up to three; indentation skipped). `whole` says the first line alone is a key:
+/// then a next line is taken only when it looks random (letters and digits), not a word.
+fn wrapped(t: &[u8], s: usize, e: usize, whole: bool) -> Option<Hit> {
+    let mut joined: Vec<u8> = t[s..e].to_vec();
+    let mut end = e;
+    for _ in 0..3 {
+        let mut j = end;
+        if t.get(j) == Some(&b'\r') {
+            j += 1;
+        }
+        if t.get(j) != Some(&b'\n') {
+            break;
+        }
+        j += 1;
+        while j < t.len() && matches!(t[j], b' ' | b'\t') {
+            j += 1;
+        }
+        let k = j + t[j..].iter().take_while(|b| is_word(**b)).count();
+        let next = &t[j..k];
+        if next.is_empty() || (whole && !(has_digit(next) && has_alpha(next) && next.len() >= 4)) {
+            break;
+        }
+        joined.extend_from_slice(next);
+        end = k;
+    }
+    if end == e {
+        return None;
+    }
+    let h = prefixed(&joined, 0, joined.len())?;
+    (h.end == joined.len()).then_some(Hit {
+        kind: h.kind,
+        start: s,
+        end,
+    })
 }
 
 pub(super) fn prefixed(t: &[u8], s: usize, e: usize) -> Option<Hit> {
@@ -198,7 +294,12 @@ pub(super) fn jwt(t: &[u8], s: usize, e: usize) -> Option<Hit> {
         p += 1;
     }
     if p == e + 1 || t.get(p) != Some(&b'.') {
-        return None;
+        // Cut at the end of the text after its header: still a token (when the header is one).
+        return (p == t.len() && p > e + 1 && jwt_header(&t[s..e])).then_some(Hit {
+            kind: Kind::Jwt,
+            start: s,
+            end: p,
+        });
     }
     let mut q = p + 1;
     while q < t.len() && b64(t[q]) {
@@ -208,12 +309,18 @@ pub(super) fn jwt(t: &[u8], s: usize, e: usize) -> Option<Hit> {
     if t.get(q) == Some(&b'.') && t.get(q + 1).is_some_and(|&b| b64(b)) {
         return None;
     }
-    let header = std::str::from_utf8(&t[s..e]).ok()?;
-    let decoded = decode_base64_vec(header)?;
-    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&decoded).ok()?;
-    obj.contains_key("alg").then_some(Hit {
+    jwt_header(&t[s..e]).then_some(Hit {
         kind: Kind::Jwt,
         start: s,
         end: q,
     })
+}
+
+/// Whether base64url text decodes to a JSON object with `alg` (a JWT's header).
+fn jwt_header(b64: &[u8]) -> bool {
+    std::str::from_utf8(b64)
+        .ok()
+        .and_then(decode_base64_vec)
+        .and_then(|d| serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&d).ok())
+        .is_some_and(|obj| obj.contains_key("alg"))
 }
