@@ -319,15 +319,7 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
                 scanner.process(&text, leaf.class, &mut r)
             } else if let Some((kind, rule, digits)) = walk::numeric_hit(leaf, scanner) {
                 r.site.value = Held::Number(digits.clone());
-                r.hit(&TextHit {
-                    kind,
-                    rule,
-                    matched: &digits,
-                    offset: 0,
-                    json_path: None,
-                    range: (0, digits.len()),
-                    example: false,
-                })
+                r.hit(&TextHit::whole(kind, rule, &digits))
             } else {
                 None
             };

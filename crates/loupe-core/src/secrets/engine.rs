@@ -36,6 +36,39 @@ pub(crate) struct TextHit<'a> {
     pub example: bool,
 }
 
+impl<'a> TextHit<'a> {
+    /// A match of a whole value outside JSON (a number or a string under its key).
+    pub fn whole(kind: Kind, rule: RuleRef, matched: &'a str) -> TextHit<'a> {
+        TextHit {
+            kind,
+            rule,
+            matched,
+            offset: 0,
+            json_path: None,
+            range: (0, matched.len()),
+            example: false,
+        }
+    }
+}
+
+/// The rule behind a value that is secret by its key's name: a custom key rule, or the built-in one.
+fn by_name(by: SecretBy) -> (Kind, RuleRef) {
+    match by {
+        SecretBy::Custom(i) => (Kind::Custom, RuleRef::Custom(i)),
+        _ => (Kind::SecretField, RuleRef::Builtin(Kind::SecretField)),
+    }
+}
+
+/// What a bare number (an attribute's or a JSON number, as text) is by its key: any number under
+/// a password-like or custom-rule key, or a card number under a card-named key.
+pub(crate) fn number_rule(class: KeyClass, kinds: Kinds, number: &str) -> Option<(Kind, RuleRef)> {
+    if keys::is_secret_number(class.secret) {
+        return Some(by_name(class.secret));
+    }
+    (class.card && kinds.has(Kind::PaymentCard) && is_card_number(number.as_bytes()))
+        .then_some((Kind::PaymentCard, RuleRef::Builtin(Kind::PaymentCard)))
+}
+
 /// Hears matches; returns a replacement text to rewrite, or `None` to leave it.
 pub(crate) trait Sink {
     fn hit(&mut self, h: &TextHit<'_>) -> Option<String>;
@@ -162,10 +195,7 @@ impl Scanner {
         sink: &mut dyn Sink,
     ) -> Option<String> {
         if class.secret != SecretBy::No && keys::is_secret_value(text, class.secret) {
-            let (kind, rule) = match class.secret {
-                SecretBy::Custom(i) => (Kind::Custom, RuleRef::Custom(i)),
-                _ => (Kind::SecretField, RuleRef::Builtin(Kind::SecretField)),
-            };
+            let (kind, rule) = by_name(class.secret);
             return sink.hit(&TextHit {
                 kind,
                 rule,
@@ -287,10 +317,8 @@ fn without_invisible(s: &str) -> std::borrow::Cow<'_, str> {
 /// is found whole; the hits are ranges of `text` (covering the invisible characters inside them).
 fn find_visible(text: &str, hints: detect::KeyHints, kinds: Kinds, out: &mut Vec<Hit>) {
     // Every invisible character's UTF-8 starts with one of these bytes.
-    let maybe = text
-        .as_bytes()
-        .iter()
-        .any(|&b| b == 0 || b == 0xE2 || b == 0xEF || b == 0xC2);
+    let b = text.as_bytes();
+    let maybe = memchr::memchr3(0, 0xE2, 0xEF, b).is_some() || memchr::memchr(0xC2, b).is_some();
     if !maybe || !text.chars().any(is_invisible) {
         detect::find(text, hints, kinds, out);
         return;
@@ -579,53 +607,23 @@ impl Visit for JsonLevel<'_, '_, '_> {
     }
 
     fn number(&mut self, start: usize, end: usize) {
-        let class = self.current_class();
-        if keys::is_secret_number(class.secret) {
-            let path = PathCx {
-                parent: self.parent,
-                frames: &self.frames,
-            };
-            let (kind, rule) = match class.secret {
-                SecretBy::Custom(i) => (Kind::Custom, RuleRef::Custom(i)),
-                _ => (Kind::SecretField, RuleRef::Builtin(Kind::SecretField)),
-            };
-            let hit = TextHit {
-                kind,
-                rule,
-                matched: &self.text[start..end],
-                offset: 0,
-                json_path: Some(path.format()),
-                range: Enclosing::map(self.enclosing, start, end),
-                example: false,
-            };
-            if let Some(new) = self.sink.hit(&hit) {
-                let lit_text = serde_json::to_string(&new).unwrap_or_default();
-                self.replace(start, end, &lit_text);
-            }
+        let matched = &self.text[start..end];
+        let Some((kind, rule)) = number_rule(self.current_class(), self.scanner.kinds, matched)
+        else {
             return;
-        }
-        if !class.card || !self.scanner.kinds.has(Kind::PaymentCard) {
-            return;
-        }
-        let digits = &self.text.as_bytes()[start..end];
-        if is_card_number(digits) {
-            let path = PathCx {
-                parent: self.parent,
-                frames: &self.frames,
-            };
-            let hit = TextHit {
-                kind: Kind::PaymentCard,
-                rule: RuleRef::Builtin(Kind::PaymentCard),
-                matched: &self.text[start..end],
-                offset: 0,
-                json_path: Some(path.format()),
-                range: Enclosing::map(self.enclosing, start, end),
-                example: false,
-            };
-            if let Some(new) = self.sink.hit(&hit) {
-                let lit_text = serde_json::to_string(&new).unwrap_or_default();
-                self.replace(start, end, &lit_text);
-            }
+        };
+        let path = PathCx {
+            parent: self.parent,
+            frames: &self.frames,
+        };
+        let hit = TextHit {
+            json_path: Some(path.format()),
+            range: Enclosing::map(self.enclosing, start, end),
+            ..TextHit::whole(kind, rule, matched)
+        };
+        if let Some(new) = self.sink.hit(&hit) {
+            let lit_text = serde_json::to_string(&new).unwrap_or_default();
+            self.replace(start, end, &lit_text);
         }
     }
 }

@@ -154,9 +154,8 @@ pub(crate) fn leaf_text<'a>(set: &'a TraceSet, leaf: &Leaf<'_>) -> Option<Cow<'a
     }
 }
 
-/// A number that is a secret by its key: a card number under a card-named key, or any number
-/// under a password-like or custom-rule key (`"pin": 123456`). Returns what matched and the text
-/// of the number.
+/// A number that is a secret by its key ([`super::engine::number_rule`]): what matched and the
+/// number's text.
 pub(crate) fn numeric_hit(leaf: &Leaf<'_>, scanner: &Scanner) -> Option<(Kind, RuleRef, String)> {
     let text = match leaf.value {
         Value::Int(i) => i.to_string(),
@@ -166,17 +165,8 @@ pub(crate) fn numeric_hit(leaf: &Leaf<'_>, scanner: &Scanner) -> Option<(Kind, R
         Value::Double(d) => d.to_string(),
         _ => return None,
     };
-    if super::keys::is_secret_number(leaf.class.secret) {
-        return Some(match leaf.class.secret {
-            super::keys::SecretBy::Custom(i) => (Kind::Custom, RuleRef::Custom(i), text),
-            _ => (Kind::SecretField, RuleRef::Builtin(Kind::SecretField), text),
-        });
-    }
-    (leaf.class.card
-        && scanner.kinds.has(Kind::PaymentCard)
-        && !text.starts_with('-')
-        && super::engine::is_card_number(text.as_bytes()))
-    .then_some((Kind::PaymentCard, RuleRef::Builtin(Kind::PaymentCard), text))
+    let (kind, rule) = super::engine::number_rule(leaf.class, scanner.kinds, &text)?;
+    Some((kind, rule, text))
 }
 
 /// Collects findings for one place of one span.
@@ -248,15 +238,7 @@ fn scan_attrs(
             if let Some(text) = leaf_text(set, leaf) {
                 scanner.process(&text, leaf.class, finder);
             } else if let Some((kind, rule, digits)) = numeric_hit(leaf, scanner) {
-                finder.hit(&TextHit {
-                    kind,
-                    rule,
-                    matched: &digits,
-                    offset: 0,
-                    json_path: None,
-                    range: (0, digits.len()),
-                    example: false,
-                });
+                finder.hit(&TextHit::whole(kind, rule, &digits));
             }
         }
     });

@@ -43,7 +43,8 @@ fn is_remote_login(t: &[u8], s: usize, e: usize) -> bool {
         .any(|w| {
             REMOTE_COMMANDS
                 .iter()
-                .any(|c| w == *c || w.ends_with(&[b"/", *c].concat()))
+                // The command, or its path (`/usr/bin/ssh`).
+                .any(|c| w.ends_with(c) && (w.len() == c.len() || w[w.len() - c.len() - 1] == b'/'))
         })
 }
 
@@ -296,6 +297,8 @@ pub(super) fn ssns(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
             && &d[5..] != b"0000"
     };
     let mut i = 0;
+    let mut digits = Vec::with_capacity(10);
+    let mut shape = Vec::with_capacity(4);
     while i < t.len() {
         if !t[i].is_ascii_digit()
             || (i > 0
@@ -305,8 +308,8 @@ pub(super) fn ssns(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
             continue;
         }
         let mut e = i;
-        let mut digits = Vec::with_capacity(9);
-        let mut shape = Vec::with_capacity(3);
+        digits.clear();
+        shape.clear();
         let mut run = 0;
         while e < t.len() && digits.len() <= 9 {
             let b = t[e];
