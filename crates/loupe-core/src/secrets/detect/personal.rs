@@ -328,10 +328,11 @@ pub(super) fn ssns(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
             e += 1;
         }
         shape.push((run, 0));
-        let ends_clean = !t
-            .get(e)
-            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            && !(t.get(e) == Some(&b'.') && t.get(e + 1).is_some_and(u8::is_ascii_digit));
+        let ends_clean = match t.get(e) {
+            None => true,
+            Some(b'.') => !t.get(e + 1).is_some_and(u8::is_ascii_digit),
+            Some(b) => !(b.is_ascii_alphanumeric() || *b == b'-'),
+        };
         let dashed = shape == [(3, b'-'), (2, b'-'), (4, 0)];
         let spaced = shape == [(3, b' '), (2, b' '), (4, 0)] || shape == [(9, 0)];
         let named = || {
