@@ -14,7 +14,7 @@
 //! `***`, `null` or `<redacted>` are not, and under a `token` word the value must also be 8+
 //! characters and not all digits.
 
-use super::detect::KeyHints;
+use super::detect::text::{KeyHints, is_placeholder};
 
 /// What a key's name says about its value.
 #[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
@@ -264,7 +264,7 @@ pub fn is_secret_number(by: SecretBy) -> bool {
 /// Whether a value under a secret-named key is one (not empty, not a placeholder).
 pub fn is_secret_value(value: &str, by: SecretBy) -> bool {
     let v = value.trim();
-    if super::detect::is_placeholder(v.as_bytes()) || v.starts_with("[HASH:") {
+    if is_placeholder(v.as_bytes()) || v.starts_with("[HASH:") {
         return false;
     }
     match by {

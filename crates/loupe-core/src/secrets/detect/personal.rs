@@ -383,7 +383,7 @@ pub(super) fn ips(t: &[u8], out: &mut Vec<Hit>) {
         let text = std::str::from_utf8(cand).unwrap_or("");
         let colons = cand.iter().filter(|b| **b == b':').count();
         let hit = if colons == 0 {
-            text.parse::<std::net::Ipv4Addr>()
+            text.parse::<core::net::Ipv4Addr>()
                 .ok()
                 .is_some_and(|a| !a.is_unspecified() && !a.is_loopback() && !a.is_broadcast())
         } else {
@@ -393,7 +393,7 @@ pub(super) fn ips(t: &[u8], out: &mut Vec<Hit>) {
                         .split(|b| *b == b':')
                         .any(|g| g.len() >= 3 && has_digit(g)))
                 && text
-                    .parse::<std::net::Ipv6Addr>()
+                    .parse::<core::net::Ipv6Addr>()
                     .ok()
                     .is_some_and(|a| !a.is_unspecified() && !a.is_loopback())
         };
