@@ -1,10 +1,11 @@
 //! `loupe redact`: load trace files into one set, as `analyze` does, mask or hash every secret and
 //! piece of personal data, and write the result (OTLP JSON by default) with a manifest of what
-//! was redacted.
+//! was redacted. The bytes are read back and scanned again before they are written; a file that
+//! still holds a match is not written at all.
 
 use crate::output::Target;
 use anyhow::Context;
-use loupe_core::redact::{Policy, redact_owned};
+use loupe_core::redact::{Policy, redact_owned, verify};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -64,15 +65,19 @@ pub fn run(
     }
     let key = hash_key()?;
     let redacted = redact_owned(set, &policy, &key);
+    let mut bytes = Vec::new();
+    args.to.write(&redacted.set, &mut bytes)?;
+    // The verification pass: the bytes about to be written, read back and scanned again.
+    let verification = verify(&bytes, &args.output.display().to_string(), &policy);
+    if !verification.is_clean() {
+        anyhow::bail!("nothing was written: {verification}");
+    }
     if to_stdout {
-        args.to.write(&redacted.set, &mut *stdout)?;
+        stdout.write_all(&bytes)?;
+        stdout.flush()?;
     } else {
         let path = &args.output;
-        let file = std::fs::File::create(path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        args.to
-            .write(&redacted.set, file)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(path) = &args.manifest {
         let mut json = serde_json::to_vec_pretty(&redacted.manifest)?;
@@ -90,5 +95,6 @@ pub fn run(
         },
         redacted.manifest.summary()
     );
+    eprintln!("loupe: {verification}");
     Ok(all_ok)
 }

@@ -26,6 +26,8 @@ pub enum WarningCode {
     ReversedTime,
     /// A limit (size, depth, count) was reached.
     Limit,
+    /// Bytes of a text file that are not UTF-8 were read as U+FFFD replacement characters.
+    InvalidUtf8,
     /// More warnings of one code than are listed one by one.
     More,
 }
@@ -44,6 +46,7 @@ impl WarningCode {
             WarningCode::MissingField => "missing_field",
             WarningCode::ReversedTime => "reversed_time",
             WarningCode::Limit => "limit",
+            WarningCode::InvalidUtf8 => "invalid_utf8",
             WarningCode::More => "more",
         }
     }

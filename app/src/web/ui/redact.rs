@@ -139,10 +139,11 @@ impl Redaction {
         st.notify(
             "info",
             format!(
-                "Saved {} ({} spans): {}",
+                "Saved {} ({} spans): {}; {}",
                 file.name,
                 file.spans,
-                file.summary.lines().next().unwrap_or_default()
+                file.summary.lines().next().unwrap_or_default(),
+                file.verification
             ),
         );
     }

@@ -96,11 +96,20 @@ impl Loader {
                 tried,
             });
         };
+        let (bytes, invalid_utf8) = if importer.is_text() {
+            lossy_utf8(bytes)
+        } else {
+            (bytes, None)
+        };
         self.builder.set_limits(self.limits);
         let cp = self.builder.checkpoint();
         let source = self
             .builder
             .begin_source(name, importer.format(), compressed_len);
+        if let Some(bad) = invalid_utf8 {
+            self.builder
+                .warn(WarningCode::InvalidUtf8, || bad.message());
+        }
         let result = importer.import(
             &Input {
                 name,
@@ -200,4 +209,84 @@ pub fn load(name: &str, bytes: Vec<u8>) -> Result<TraceSet, ImportError> {
     let mut loader = Loader::new();
     loader.add_file(name, bytes)?;
     Ok(loader.finish())
+}
+
+/// Where a text file was not UTF-8: the first bad byte's offset and how many bad sequences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct InvalidUtf8 {
+    first_offset: usize,
+    sequences: usize,
+}
+
+impl InvalidUtf8 {
+    fn message(self) -> String {
+        format!(
+            "{} byte sequence(s) are not UTF-8, the first at byte offset {}; they were read as U+FFFD replacement characters (re-save the file as UTF-8 to keep them)",
+            self.sequences, self.first_offset
+        )
+    }
+}
+
+/// The bytes as UTF-8: unchanged when they are, else each invalid sequence replaced by U+FFFD.
+fn lossy_utf8(bytes: Vec<u8>) -> (Vec<u8>, Option<InvalidUtf8>) {
+    let Err(e) = std::str::from_utf8(&bytes) else {
+        return (bytes, None);
+    };
+    let first_offset = e.valid_up_to();
+    let sequences = bytes
+        .utf8_chunks()
+        .filter(|c| !c.invalid().is_empty())
+        .count();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    (
+        text.into_bytes(),
+        Some(InvalidUtf8 {
+            first_offset,
+            sequences,
+        }),
+    )
+}
+
+#[cfg(test)]
+mod utf8_tests {
+    use super::*;
+
+    #[test]
+    fn a_text_file_with_bytes_that_are_not_utf8_is_read_with_a_warning() {
+        let mut doc = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"00000000000000a1","name":"chat ok","startTimeUnixNano":"1","endTimeUnixNano":"9","attributes":[{"key":"prompt","value":{"stringValue":"caf"#.to_vec();
+        let at = doc.len();
+        doc.extend_from_slice(b"\xe9 and \xff\xfe mail jane.doe@acme-corp.io\"}}]}]}]}]}");
+        let set = load("bad.json", doc).expect("read lossily");
+        assert_eq!(set.span_count(), 1);
+        let w: Vec<_> = set
+            .warnings
+            .iter()
+            .filter(|w| w.code == WarningCode::InvalidUtf8)
+            .collect();
+        assert_eq!(w.len(), 1, "{:?}", set.warnings);
+        assert!(
+            w[0].message.starts_with(&format!(
+                "3 byte sequence(s) are not UTF-8, the first at byte offset {at};"
+            )),
+            "{}",
+            w[0].message
+        );
+        let prompt = set
+            .attrs
+            .iter()
+            .find(|a| set.str(a.key) == "prompt")
+            .and_then(|a| set.value_str(a.value))
+            .expect("prompt");
+        assert_eq!(
+            prompt,
+            "caf\u{fffd} and \u{fffd}\u{fffd} mail jane.doe@acme-corp.io"
+        );
+    }
+
+    #[test]
+    fn utf8_files_are_left_as_they_are() {
+        let (bytes, bad) = lossy_utf8("caf\u{e9}".as_bytes().to_vec());
+        assert_eq!(bytes, "caf\u{e9}".as_bytes());
+        assert!(bad.is_none());
+    }
 }

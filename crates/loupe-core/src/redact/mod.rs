@@ -18,6 +18,7 @@
 mod key;
 pub mod policy;
 pub mod preview;
+pub mod verify;
 
 use crate::builder::INLINE_STRING_MAX;
 use crate::intern::{Interner, Sym};
@@ -34,6 +35,7 @@ use sha2::Sha256;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
+pub use verify::{Leftover, Verification, verify};
 
 /// Schema name of the manifest.
 pub const MANIFEST_SCHEMA: &str = "loupe.redaction/1";

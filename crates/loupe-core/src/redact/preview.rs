@@ -25,6 +25,10 @@ pub enum SettingsError {
     /// The writer failed.
     #[error("the redacted file could not be written: {0}")]
     Write(String),
+    /// The written file, read back and scanned again, still holds matches (or cannot be read
+    /// back): it is not given out.
+    #[error("the redacted file was not given out: {0}")]
+    NotClean(String),
 }
 
 /// Redaction settings as a viewer edits them (turned into a [`Policy`] by [`policy`]).
@@ -183,6 +187,9 @@ pub struct RedactedFile {
     pub matches: u64,
     /// Spans written.
     pub spans: u64,
+    /// What the verification pass found: the file read back and scanned again (see
+    /// [`super::verify`]); only clean files are returned.
+    pub verification: String,
 }
 
 /// Items shown in all, at most; the counts always cover everything.
@@ -347,7 +354,7 @@ fn item_entry(set: &TraceSet, item: &Planned) -> RedactItem {
     }
 }
 
-fn place_words(p: Place) -> String {
+pub(super) fn place_words(p: Place) -> String {
     match p {
         Place::SpanAttribute => "attribute".into(),
         Place::EventAttribute(i) => format!("event {} attribute", i + 1),
@@ -386,6 +393,10 @@ pub fn export(
     format
         .write(&out.set, &mut bytes)
         .map_err(|e| SettingsError::Write(e.to_string()))?;
+    let verification = super::verify(&bytes, name, &policy);
+    if !verification.is_clean() {
+        return Err(SettingsError::NotClean(verification.to_string()));
+    }
     let manifest = serde_json::to_string_pretty(&out.manifest).unwrap_or_default();
     Ok((
         bytes,
@@ -397,6 +408,7 @@ pub fn export(
             summary: out.manifest.summary(),
             matches: out.manifest.matches,
             spans: out.set.span_count() as u64,
+            verification: verification.to_string(),
         },
     ))
 }

@@ -28,4 +28,10 @@ pub trait Importer: Sync + std::fmt::Debug {
     /// Reads every span it can into `builder`. Problems that leave spans readable become warnings;
     /// an `Err` means the rest of the file could not be read (spans read before it are kept).
     fn import(&self, input: &Input<'_>, builder: &mut Builder) -> Result<(), ImportError>;
+
+    /// Whether the format is text (UTF-8). Bytes of a text file that are not UTF-8 are read as
+    /// replacement characters, with a warning, so one bad byte does not cost the whole file.
+    fn is_text(&self) -> bool {
+        true
+    }
 }

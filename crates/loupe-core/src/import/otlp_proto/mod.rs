@@ -54,6 +54,10 @@ const EXPECTED: &str = "expected an OTLP protobuf TracesData / ExportTraceServic
 const SNIFF_WINDOW: usize = 4096;
 
 impl Importer for OtlpProto {
+    fn is_text(&self) -> bool {
+        false
+    }
+
     fn format(&self) -> &'static str {
         "otlp-proto"
     }
