@@ -11,6 +11,8 @@
 //! enums as integers), about 1 KB per span. It is a pure function of the span count and the seed,
 //! and is written in chunks, so gigabyte outputs never sit in memory.
 
+pub mod leaks;
+
 use std::io::{self, Write};
 
 /// Start of the first trace: 2025-06-15T15:06:40Z, in Unix nanoseconds.

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! loupe-synth --spans N [--out FILE] [--seed S] [--jsonl] [--one-trace]
+//! loupe-synth leaks DIR
 //! ```
 
 use anyhow::{Context, Result, bail};
@@ -15,7 +16,39 @@ Writes exactly N spans of synthetic agent traces as OTLP JSON (about 1 KB per sp
   --out FILE   output file (default: standard output)
   --seed S     seed; the same seed gives the same bytes (default: 1)
   --jsonl      JSON Lines: one ExportTraceServiceRequest per trace per line
-  --one-trace  one trace: every agent run under one orchestrator root span";
+  --one-trace  one trace: every agent run under one orchestrator root span
+
+usage: loupe-synth leaks DIR
+
+Writes traces with fake secrets planted in every position (planted.<format>.json for OTLP JSON,
+Zipkin and Jaeger), their answer key (answers.json) and a file of clean look-alike values
+(lookalikes.json) into DIR, for trying the redaction (see docs/redaction.md).";
+
+/// `loupe-synth leaks DIR`.
+fn leaks(dir: &str) -> Result<()> {
+    use loupe_synth::leaks;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {dir}"))?;
+    let write = |name: &str, bytes: &[u8]| {
+        let path = std::path::Path::new(dir).join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    };
+    for format in leaks::INPUTS {
+        if let Some((bytes, _)) = leaks::planted(format) {
+            write(&format!("planted.{format}.json"), &bytes)?;
+        }
+    }
+    let mut key = serde_json::to_vec_pretty(&leaks::answer_key())?;
+    key.push(b'\n');
+    write("answers.json", &key)?;
+    write("lookalikes.json", &leaks::lookalikes())?;
+    eprintln!(
+        "loupe-synth: {} plants in {} formats, answer key and look-alikes in {dir}; redact with --max-value-bytes {} --policy (ip_address on)",
+        leaks::plants().len() + 1,
+        leaks::INPUTS.len(),
+        leaks::CUT_MAX_VALUE_BYTES
+    );
+    Ok(())
+}
 
 fn main() -> Result<()> {
     let mut spans = None;
@@ -23,7 +56,14 @@ fn main() -> Result<()> {
     let mut seed = 1u64;
     let mut jsonl = false;
     let mut one_trace = false;
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("leaks") {
+        args.next();
+        let Some(dir) = args.next() else {
+            bail!("leaks needs a directory\n\n{USAGE}");
+        };
+        return leaks(&dir);
+    }
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().with_context(|| format!("{name} needs a value"));
         match arg.as_str() {

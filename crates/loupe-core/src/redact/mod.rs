@@ -317,9 +317,16 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
                 key: leaf.key.to_string(),
                 value: Held::Slot(leaf.slot),
             };
+            // A key that is rewritten (it held a secret) is read as written, too, so that the
+            // output, redacted again, does not change: `note.DB_PASSWORD=[REDACTED:…]` names a
+            // password where `note.DB_PASSWORD=Gq5T…` did not.
+            let class = match key_syms.get(&set.attrs[leaf.owner as usize].key) {
+                Some(Some(new_key)) => leaf.class.under(scanner.key_class(new_key)),
+                _ => leaf.class,
+            };
             let new = if let Some(text) = walk::leaf_text(set, leaf) {
-                scanner.process(&text, leaf.class, &mut r)
-            } else if let Some((kind, rule, digits)) = walk::numeric_hit(leaf, scanner) {
+                scanner.process(&text, class, &mut r)
+            } else if let Some((kind, rule, digits)) = walk::numeric_hit(leaf, class, scanner) {
                 r.site.value = Held::Number(digits.clone());
                 r.hit(&TextHit::whole(kind, rule, &digits))
             } else {

@@ -99,6 +99,18 @@ pub fn verify(written: &[u8], name: &str, policy: &Policy) -> Verification {
     };
     // The key only shapes hashes, and nothing is written from this plan.
     let again = plan(&set, policy, &[0u8; super::MIN_KEY_BYTES]);
+    // A key is shown only when no key is left dirty and it is short and plain, so a message
+    // about a leftover never repeats a secret held in a key.
+    let keys_dirty = again
+        .items
+        .iter()
+        .any(|p| p.place == crate::secrets::Place::AttributeKey);
+    let show_key = |k: &str| {
+        !keys_dirty
+            && k.len() <= 80
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-[]".contains(&b))
+    };
     let leftovers = again
         .items
         .iter()
@@ -109,6 +121,8 @@ pub fn verify(written: &[u8], name: &str, policy: &Policy) -> Verification {
             span_id: p.span.map(|ix| set.span(ix).span_id()).unwrap_or_default(),
             place: if p.key.is_empty() {
                 super::preview::place_words(p.place)
+            } else if !show_key(&p.key) {
+                format!("{} (key not shown)", super::preview::place_words(p.place))
             } else {
                 format!("{} `{}`", super::preview::place_words(p.place), p.key)
             },

@@ -239,6 +239,7 @@ impl Scanner {
     ) -> Option<String> {
         let mut hits: Vec<Hit> = Vec::new();
         find_visible(text, class.hints(), self.kinds, &mut hits);
+        find_percent_decoded(text, class.hints(), self.kinds, &mut hits);
         let mut custom: Vec<(usize, usize, u16)> = Vec::new();
         for (i, c) in self.custom.iter().enumerate() {
             if let Some(re) = &c.pattern {
@@ -344,6 +345,62 @@ fn find_visible(text: &str, hints: detect::KeyHints, kinds: Kinds, out: &mut Vec
             e += 1;
         }
         h.end = e;
+    }
+}
+
+/// [`find_visible`] over `text` with its percent-escapes (`%40`, `%20`, `%0A`, …) decoded, for
+/// values written into URLs: `?q=sk-proj-…%0A…` or `user=grace.lee%40globex.io`. Hits are ranges
+/// of `text` (each covering whole escapes); nothing is done when `text` holds no escape.
+fn find_percent_decoded(text: &str, hints: detect::KeyHints, kinds: Kinds, out: &mut Vec<Hit>) {
+    let b = text.as_bytes();
+    let escape_at = |i: usize| -> Option<u8> {
+        if b.get(i) != Some(&b'%') {
+            return None;
+        }
+        let hex = |c: &u8| (*c as char).to_digit(16);
+        Some((hex(b.get(i + 1)?)? * 16 + hex(b.get(i + 2)?)?) as u8)
+    };
+    let Some(first) = memchr::memchr_iter(b'%', b).find(|&i| escape_at(i).is_some()) else {
+        return;
+    };
+    // Every escape decoded; if that is not UTF-8 (a stray `%FF`), only the ASCII ones.
+    let decode = |ascii_only: bool| {
+        let mut decoded = Vec::with_capacity(b.len());
+        // For each byte of `decoded`, the range of `text` it came from.
+        let mut from: Vec<(usize, usize)> = Vec::with_capacity(b.len());
+        decoded.extend_from_slice(&b[..first]);
+        from.extend((0..first).map(|i| (i, i + 1)));
+        let mut i = first;
+        while i < b.len() {
+            match escape_at(i) {
+                Some(v) if !ascii_only || v < 0x80 => {
+                    decoded.push(v);
+                    from.push((i, i + 3));
+                    i += 3;
+                }
+                _ => {
+                    decoded.push(b[i]);
+                    from.push((i, i + 1));
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8(decoded).ok().map(|d| (d, from))
+    };
+    let Some((decoded, from)) = decode(false).or_else(|| decode(true)) else {
+        return;
+    };
+    let mut hits = Vec::new();
+    find_visible(&decoded, hints, kinds, &mut hits);
+    for h in hits {
+        if h.end <= h.start || h.end > from.len() {
+            continue;
+        }
+        let (start, mut end) = (from[h.start].0, from[h.end - 1].1);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        out.push(Hit { start, end, ..h });
     }
 }
 

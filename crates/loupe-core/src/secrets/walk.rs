@@ -156,7 +156,11 @@ pub(crate) fn leaf_text<'a>(set: &'a TraceSet, leaf: &Leaf<'_>) -> Option<Cow<'a
 
 /// A number that is a secret by its key ([`super::engine::number_rule`]): what matched and the
 /// number's text.
-pub(crate) fn numeric_hit(leaf: &Leaf<'_>, scanner: &Scanner) -> Option<(Kind, RuleRef, String)> {
+pub(crate) fn numeric_hit(
+    leaf: &Leaf<'_>,
+    class: KeyClass,
+    scanner: &Scanner,
+) -> Option<(Kind, RuleRef, String)> {
     let text = match leaf.value {
         Value::Int(i) => i.to_string(),
         Value::Double(d) if d.is_finite() && d.fract() == 0.0 && d.abs() < 1e19 => {
@@ -165,7 +169,7 @@ pub(crate) fn numeric_hit(leaf: &Leaf<'_>, scanner: &Scanner) -> Option<(Kind, R
         Value::Double(d) => d.to_string(),
         _ => return None,
     };
-    let (kind, rule) = super::engine::number_rule(leaf.class, scanner.kinds, &text)?;
+    let (kind, rule) = super::engine::number_rule(class, scanner.kinds, &text)?;
     Some((kind, rule, text))
 }
 
@@ -237,7 +241,7 @@ fn scan_attrs(
             }
             if let Some(text) = leaf_text(set, leaf) {
                 scanner.process(&text, leaf.class, finder);
-            } else if let Some((kind, rule, digits)) = numeric_hit(leaf, scanner) {
+            } else if let Some((kind, rule, digits)) = numeric_hit(leaf, leaf.class, scanner) {
                 finder.hit(&TextHit::whole(kind, rule, &digits));
             }
         }

@@ -18,7 +18,7 @@ fn name_boundary(b: u8) -> bool {
     b.is_ascii_whitespace()
         || matches!(
             b,
-            b'?' | b'&' | b';' | b',' | b'{' | b'(' | b'[' | b'"' | b'\'' | b'`' | b'|'
+            b'?' | b'&' | b';' | b',' | b'{' | b'(' | b'[' | b'"' | b'\'' | b'`' | b'|' | b'='
         )
 }
 
@@ -77,20 +77,21 @@ fn at_separator(t: &[u8], p: usize) -> Option<Hit> {
             }
         }
     }
-    // `name: value` unquoted: a header or YAML line (the name starts its line, or a quote opens
-    // it as in `-H 'x-api-key: …'`) with a space after the colon.
-    let header = sep == b':' && quote.is_none();
-    if header {
+    // `name: value` unquoted needs a space after the colon. A header or YAML line (the name
+    // starts its line, or a quote opens it as in `-H 'x-api-key: …'`) has the rest of the line
+    // as its value; in running text (`… the password: hunter2 …`) the value is one word.
+    let mut header = false;
+    if sep == b':' && quote.is_none() {
+        if !matches!(t.get(p + 1), Some(b' ' | b'\t')) {
+            return None;
+        }
         let line_start = t[..ns]
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
         let lead = &t[line_start..ns];
-        let starts_line = lead.iter().all(|b| matches!(b, b' ' | b'\t' | b'-'))
+        header = lead.iter().all(|b| matches!(b, b' ' | b'\t' | b'-'))
             || matches!(before, Some(b'"' | b'\''));
-        if !starts_line || !matches!(t.get(p + 1), Some(b' ' | b'\t')) {
-            return None;
-        }
     }
     let name = std::str::from_utf8(&t[ns..ne]).ok()?;
     // `Authorization` has its own detector (it knows the schemes).
@@ -139,8 +140,23 @@ fn at_separator(t: &[u8], p: usize) -> Option<Hit> {
             (vs, e)
         }
     };
+    let mut ve = ve;
+    let running_text = sep == b':' && quote.is_none() && !header;
+    if running_text {
+        // `… the password: hunter2.` — the sentence's punctuation is not the value's.
+        while ve > vs && matches!(t[ve - 1], b'.' | b',' | b';' | b'!' | b'?' | b')') {
+            ve -= 1;
+        }
+    }
     let value = std::str::from_utf8(&t[vs..ve]).ok()?;
     if value.is_empty() || !keys::is_secret_value(value, by) {
+        return None;
+    }
+    // In running text, a word (`the password: it must be long`) is prose, not a value: a value
+    // there has six characters or more, one of them not a letter.
+    if running_text
+        && (value.len() < 6 || value.bytes().all(|b| b.is_ascii_alphabetic() || b >= 0x80))
+    {
         return None;
     }
     // A JSON number, `true` or an object under the name is a count, a flag or structure.

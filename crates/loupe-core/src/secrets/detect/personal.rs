@@ -302,7 +302,9 @@ pub(super) fn ssns(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
     while i < t.len() {
         if !t[i].is_ascii_digit()
             || (i > 0
-                && (t[i - 1].is_ascii_alphanumeric() || matches!(t[i - 1], b'-' | b'.' | b'+')))
+                && (t[i - 1].is_ascii_alphanumeric()
+                    || matches!(t[i - 1], b'-' | b'+')
+                    || (t[i - 1] == b'.' && !after_key_dot(t, i))))
         {
             i += 1;
             continue;
@@ -456,6 +458,12 @@ pub(super) const CARD_WORDS: [&[u8]; 8] = [
     b"cc number",
 ];
 
+/// Whether the `.` before `t[i]` ends a word of letters (`note.4539 1488 …`, a key path), not a
+/// number (`3.4539…`, `v1.2`).
+fn after_key_dot(t: &[u8], i: usize) -> bool {
+    i >= 3 && t[i - 1] == b'.' && t[i - 2].is_ascii_alphabetic() && t[i - 3].is_ascii_alphabetic()
+}
+
 pub(super) fn card_word_before(t: &[u8], at: usize) -> bool {
     let w = &t[at.saturating_sub(40)..at];
     CARD_WORDS
@@ -471,7 +479,8 @@ pub(super) fn cards(t: &[u8], hints: KeyHints, out: &mut Vec<Hit>) {
         if !t[i].is_ascii_digit()
             || (i > 0
                 && (t[i - 1].is_ascii_alphanumeric()
-                    || matches!(t[i - 1], b'.' | b'+' | b'_' | b'-' | b'/' | b':')))
+                    || matches!(t[i - 1], b'+' | b'_' | b'-' | b'/' | b':')
+                    || (t[i - 1] == b'.' && !after_key_dot(t, i))))
         {
             i += 1;
             continue;

@@ -344,6 +344,9 @@ fn secret_names_in_query_strings_headers_and_assignments() {
         ("export DB_PASSWORD=Tr0ub4dor&3", "Tr0ub4dor"),
         ("pwd = hunter22", "hunter22"),
         ("{'password': 'p@55w0rd!', 'user': 'x'}", "p@55w0rd!"),
+        // In running text and after `=` (trace states), one word.
+        ("could not store password: hunter2x now.", "hunter2x"),
+        ("acme=t61rc,note=DB_PASSWORD=Gq5Tw8Ze1R", "Gq5Tw8Ze1R"),
     ] {
         let found = kinds(text);
         assert!(
@@ -358,10 +361,22 @@ fn secret_names_in_query_strings_headers_and_assignments() {
         "token=abc",
         "see https://example.org/?page_token=abcdef123456",
         "the password: it must be long",
+        "the password: required.",
         "a == b && password != null",
     ] {
         assert!(kinds(clean).is_empty(), "{clean}: {:?}", kinds(clean));
     }
+}
+
+#[test]
+fn cards_and_ssns_in_key_paths() {
+    assert_eq!(
+        kinds("note.4539 1488 0343 6467"),
+        [(Kind::PaymentCard, "4539 1488 0343 6467")]
+    );
+    assert_eq!(kinds("user.512-44-7319"), [(Kind::Ssn, "512-44-7319")]);
+    // After a number's dot it is a fraction, not a card.
+    assert!(kinds("3.4539 1488 0343 6467").is_empty());
 }
 
 #[test]
