@@ -71,6 +71,21 @@ const TOKENS: &[&[u8]] = &[
     b"DE89370400440532013000",
     b"{\"password\":\"",
     b"\"api_key\":",
+    b"?access_token=",
+    b"password: ",
+    b"DB_PASSWORD=",
+    b"%40",
+    b"%E2%80%8B",
+    b"%0A",
+    b"\xe2\x80\x8b",
+    b"512-44-7319",
+    b"SSN ",
+    b"81.2.69.160",
+    b"2a02:1205::1f",
+    b"glpat-xY3kP9qLm2Nv8Rt4Wz6B",
+    b"aws_secret_access_key = ",
+    b"hooks.slack.com/services/T0/B0/x",
+    b"\"traceState\":\"",
 ];
 
 fn seeds() -> Vec<Vec<u8>> {

@@ -5,7 +5,8 @@
 
 use crate::output::Target;
 use anyhow::Context;
-use loupe_core::redact::{Policy, redact_owned, verify};
+use loupe_core::redact::verify::verify;
+use loupe_core::redact::{Policy, redact_owned};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 

@@ -370,6 +370,7 @@ fn hex_id(n: u64, len: usize) -> String {
     format!("{n:0len$x}")
 }
 
+#[allow(clippy::needless_pass_by_value)] // built inline by json! at every call site
 fn kv(key: &str, value: Value) -> Value {
     json!({"key": key, "value": value})
 }

@@ -509,6 +509,13 @@ fn Preview(r: Redaction) -> impl IntoView {
                     })
             }}
             {summary}
+            <p class="redact-limits" data-testid="redact-limits">
+                "Not detected: people's names, free-form street addresses and other personal data \
+                 without a fixed shape, secrets with no known prefix under a neutral key, and \
+                 anything inside images, audio or attachments. Read the file before you share it. \
+                 Every export is read back and scanned again; a file with anything left is not \
+                 given out."
+            </p>
             {move || {
                 groups()
                     .into_iter()

@@ -35,7 +35,6 @@ use sha2::Sha256;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
-pub use verify::{Leftover, Verification, verify};
 
 /// Schema name of the manifest.
 pub const MANIFEST_SCHEMA: &str = "loupe.redaction/1";

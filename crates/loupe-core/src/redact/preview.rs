@@ -188,7 +188,7 @@ pub struct RedactedFile {
     /// Spans written.
     pub spans: u64,
     /// What the verification pass found: the file read back and scanned again (see
-    /// [`super::verify`]); only clean files are returned.
+    /// [`super::verify::verify`]); only clean files are returned.
     pub verification: String,
 }
 
@@ -331,7 +331,7 @@ fn item_entry(set: &TraceSet, item: &Planned) -> RedactItem {
         span: item.span.map(|s| s.0),
         trace: item.trace.map(|t| t.0),
         span_name: span.map(|s| s.name().to_owned()).unwrap_or_default(),
-        place: place_words(item.place),
+        place: super::verify::place_words(item.place),
         key: item.key.clone(),
         json_path: item.json_path.clone(),
         before: v[from..s].to_owned(),
@@ -351,25 +351,6 @@ fn item_entry(set: &TraceSet, item: &Planned) -> RedactItem {
             ) => "(attribute dropped)".to_owned(),
             _ => item.replacement.clone(),
         },
-    }
-}
-
-pub(super) fn place_words(p: Place) -> String {
-    match p {
-        Place::SpanAttribute => "attribute".into(),
-        Place::EventAttribute(i) => format!("event {} attribute", i + 1),
-        Place::LinkAttribute(i) => format!("link {} attribute", i + 1),
-        Place::ResourceAttribute => "resource attribute".into(),
-        Place::ScopeAttribute => "scope attribute".into(),
-        Place::SpanName => "span name".into(),
-        Place::StatusMessage => "status message".into(),
-        Place::EventName(i) => format!("event {} name", i + 1),
-        Place::ServiceName => "service name".into(),
-        Place::ImportWarning(i) => format!("import warning {}", i + 1),
-        Place::TraceState => "trace state".into(),
-        Place::LinkTraceState(i) => format!("link {} trace state", i + 1),
-        Place::ScopeName => "instrumentation scope name".into(),
-        Place::AttributeKey => "attribute key".into(),
     }
 }
 
@@ -393,7 +374,7 @@ pub fn export(
     format
         .write(&out.set, &mut bytes)
         .map_err(|e| SettingsError::Write(e.to_string()))?;
-    let verification = super::verify(&bytes, name, &policy);
+    let verification = super::verify::verify(&bytes, name, &policy);
     if !verification.is_clean() {
         return Err(SettingsError::NotClean(verification.to_string()));
     }

@@ -7,7 +7,7 @@
 //! never looked (or one a reader decodes differently) shows up here, not in the recipient's hands.
 
 use super::{Policy, plan};
-use crate::secrets::Kind;
+use crate::secrets::{Kind, Place};
 use std::fmt;
 
 /// What the re-scan of a written file found.
@@ -101,10 +101,7 @@ pub fn verify(written: &[u8], name: &str, policy: &Policy) -> Verification {
     let again = plan(&set, policy, &[0u8; super::MIN_KEY_BYTES]);
     // A key is shown only when no key is left dirty and it is short and plain, so a message
     // about a leftover never repeats a secret held in a key.
-    let keys_dirty = again
-        .items
-        .iter()
-        .any(|p| p.place == crate::secrets::Place::AttributeKey);
+    let keys_dirty = again.items.iter().any(|p| p.place == Place::AttributeKey);
     let show_key = |k: &str| {
         !keys_dirty
             && k.len() <= 80
@@ -120,11 +117,11 @@ pub fn verify(written: &[u8], name: &str, policy: &Policy) -> Verification {
             rule: p.rule.clone(),
             span_id: p.span.map(|ix| set.span(ix).span_id()).unwrap_or_default(),
             place: if p.key.is_empty() {
-                super::preview::place_words(p.place)
+                place_words(p.place)
             } else if !show_key(&p.key) {
-                format!("{} (key not shown)", super::preview::place_words(p.place))
+                format!("{} (key not shown)", place_words(p.place))
             } else {
-                format!("{} `{}`", super::preview::place_words(p.place), p.key)
+                format!("{} `{}`", place_words(p.place), p.key)
             },
         })
         .collect();
@@ -133,6 +130,26 @@ pub fn verify(written: &[u8], name: &str, policy: &Policy) -> Verification {
         leftovers,
         leftover_count: again.items.len() as u64,
         unreadable: None,
+    }
+}
+
+/// Words for a place, for people (counting from 1: "event 2 attribute").
+pub(crate) fn place_words(p: Place) -> String {
+    match p {
+        Place::SpanAttribute => "attribute".into(),
+        Place::EventAttribute(i) => format!("event {} attribute", i + 1),
+        Place::LinkAttribute(i) => format!("link {} attribute", i + 1),
+        Place::ResourceAttribute => "resource attribute".into(),
+        Place::ScopeAttribute => "scope attribute".into(),
+        Place::SpanName => "span name".into(),
+        Place::StatusMessage => "status message".into(),
+        Place::EventName(i) => format!("event {} name", i + 1),
+        Place::ServiceName => "service name".into(),
+        Place::ImportWarning(i) => format!("import warning {}", i + 1),
+        Place::TraceState => "trace state".into(),
+        Place::LinkTraceState(i) => format!("link {} trace state", i + 1),
+        Place::ScopeName => "instrumentation scope name".into(),
+        Place::AttributeKey => "attribute key".into(),
     }
 }
 

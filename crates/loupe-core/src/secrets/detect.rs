@@ -19,10 +19,16 @@
 //! | `private_key` | a PEM block `-----BEGIN … PRIVATE KEY-----` to its `-----END …-----` (or the end of the text) |
 //! | `bearer_token` | the credential after `Authorization:` / `authorization=` or after `Bearer ` (16+ characters with letters and digits) |
 //! | `basic_auth` | `Authorization: Basic …`, `Basic <base64 of user:pass>`, `user:pass@` after `scheme://` |
-//! | `email` | `local@domain.tld`, except documentation domains (`example.com`, `*.test`, …), file names such as `logo@2x.png`, and `git@` |
+//! | `email` | `local@domain.tld` (also `local%40domain.tld`); documentation and internal domains (`example.com`, `*.test`, `localhost`, `*.internal`, …) are matched as examples (masked, not findings); not file names such as `logo@2x.png`, `git@` remotes or `ssh user@host` logins |
 //! | `phone` | `+` and 10–15 digits (E.164, separators allowed); national formats only after a word such as `phone`, `tel`, `mobile` or under a phone-named key |
 //! | `payment_card` | 13–19 digits, Luhn-valid, with a known issuer prefix and length, either grouped like a card (`4111 1111 1111 1111`) or near a word such as `card`, `visa` (or under a card-named key) |
 //! | `iban` | country code, check digits and the country's length, mod-97 valid, spaced in fours or not |
+//! | `ssn` | `AAA-GG-SSSS` outside the invalid ranges (area 000, 666, 9xx; group 00; serial 0000); nine bare digits only after `SSN` / `social security` or under an ssn-named key |
+//! | `ip_address` | IPv4 and IPv6 addresses (`core::net` parses them), not unspecified, loopback or broadcast; off by default |
+//! | `secret_field` (in text) | a secret-named `name=value` / `name: value` ([`assign`]): query strings, `.env` and shell lines, header lines, YAML and INI lines, quoted pairs, one word in running text |
+//!
+//! Documentation examples (AWS's documentation key pair, the SSNs `123-45-6789` and `078-05-1120`)
+//! are matched and flagged by [`is_example`]: masked on export, not reported as findings.
 
 mod assign;
 mod personal;
