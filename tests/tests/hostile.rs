@@ -472,15 +472,27 @@ fn invalid_utf8_inside_strings() {
         text[at] = 0xff;
         text[at + 1] = 0xc3;
     }
-    // serde_json reads strings as UTF-8: the file is a clear error with its line and column.
-    let e = load("utf8.json", text.clone()).expect_err("not UTF-8");
-    assert!(e.starts_with("utf8.json:1:"), "{e}");
-    // As one line of JSON Lines, that line is skipped and the others are kept.
+    // A text file that is not UTF-8 is read lossily, with a warning naming the first bad byte.
+    let first_bad = text.iter().position(|&b| b == 0xff).expect("a bad byte");
+    let set = load("utf8.json", text.clone()).expect("read lossily");
+    assert_eq!(set.span_count(), 1);
+    let w = set
+        .warnings()
+        .iter()
+        .find(|w| w.code == WarningCode::InvalidUtf8)
+        .expect("an invalid_utf8 warning");
+    assert!(
+        w.message
+            .contains(&format!("the first at byte offset {first_bad};")),
+        "{}",
+        w.message
+    );
+    // As one line of JSON Lines, every line is kept, with the same warning.
     let good = doc(&span("a000000000000002", "", "")).into_bytes();
     let lines = [good.clone(), text, good].join(&b'\n');
     let set = load("utf8.jsonl", lines).expect("loads");
-    assert_eq!(set.span_count(), 2);
-    assert!(has_warning(&set, WarningCode::BadLine));
+    assert_eq!(set.span_count(), 3);
+    assert!(has_warning(&set, WarningCode::InvalidUtf8));
     // Invalid UTF-8 that reaches the model (through a long value held as bytes) is read lossily.
     let raw = [&b"sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa-AA \xff\xfe"[..]].concat();
     let found = loupe_core::secrets::scan_text(&String::from_utf8_lossy(&raw));

@@ -121,6 +121,7 @@ fn settings_json() -> Value {
         "action": "hash",
         "key": "ab".repeat(32),
         "off": ["jwt", "slack_token"],
+        "on": ["ip_address"],
         "rules": [
             { "id": "employee", "pattern": "EMP-[0-9]{6}", "keys": ["user.*", "*.secret"] },
             { "id": "keys-only", "pattern": null, "keys": ["password"] },

@@ -354,8 +354,9 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
             None
         } else {
             r.site = ScanSite {
-                span: Some(span),
-                trace: Some(set.spans[span.0 as usize].trace),
+                // A scope or resource no span uses has no span to name.
+                span: set.spans.get(span.0 as usize).map(|_| span),
+                trace: set.spans.get(span.0 as usize).map(|s| s.trace),
                 place,
                 key: String::new(),
                 value: Held::Sym(sym),

@@ -632,6 +632,11 @@ impl Visit for JsonLevel<'_, '_, '_> {
             Some(&enclosing),
             &mut *self.sink,
         ) {
+            // The member is read by the key as written, too, so that redacting the output again
+            // changes nothing (`DB_PASSWORD=[REDACTED:…]` names a password).
+            if let Some(f) = self.frames.last_mut() {
+                f.member = f.member.under(scanner.key_class(&new));
+            }
             let lit_text = serde_json::to_string(&new).unwrap_or_default();
             self.replace(lit.start, lit.end, &lit_text);
         }
