@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PORT ?= 8080
 SAMPLE := tests/fixtures/otlp/valid/sdk-python-agent.json
 
-.PHONY: setup dist serve demo test lint bench bench-viewer
+.PHONY: setup dist pkg serve demo test lint bench bench-viewer
 
 ## Install toolchain pieces (idempotent).
 setup:
@@ -13,6 +13,11 @@ setup:
 dist:
 	@scripts/setup.sh web
 	@scripts/dist.sh
+
+## Build pkg/, the npm package `loupe-trace` (then `npm pack ./pkg` makes the tarball).
+pkg:
+	@scripts/setup.sh web
+	@scripts/pkg.sh
 
 ## Build the viewer and serve it on http://127.0.0.1:$(PORT) (PORT=... overrides).
 serve: dist

@@ -12,6 +12,8 @@ echo "lint: loupe-core builds and passes clippy for wasm32"
 cargo clippy -p loupe-core --target wasm32-unknown-unknown -- -D warnings
 echo "lint: the viewer (loupe-app) passes clippy for wasm32 (natively it is only the engine)"
 cargo clippy -p loupe-app --target wasm32-unknown-unknown --all-targets -- -D warnings
+echo "lint: the npm package's module (loupe-wasm) passes clippy for wasm32"
+cargo clippy -p loupe-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 echo "lint: loupe-core depends on no browser, wasm-bindgen or CLI crate"
 bad=$(cargo tree -p loupe-core -e normal --prefix none | grep -E '^(wasm-bindgen|web-sys|js-sys|leptos|clap|gloo)[ -]' | sort -u || true)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test and ends with one line: `N passed, N failed, N skipped` (all stages together:
-# cargo's native tests and doc tests, the Jaeger UI oracle, the viewer's component tests in headless Chromium, and its
-# end-to-end tests).
+# cargo's native tests and doc tests, the Jaeger UI oracle, the viewer's component tests in headless Chromium, its
+# end-to-end tests, and the npm package installed from its tarball).
 #
 # A stage fails the run when it does not build or start, when any of its tests fail, or when it
 # ran fewer tests than its floor below (an empty or half-empty run must never read "0 failed").
@@ -22,6 +22,7 @@ FLOOR_DOC=1
 FLOOR_PEERS=1
 FLOOR_COMPONENT=13
 FLOOR_E2E=25
+FLOOR_PKG=6
 
 total_passed=0
 total_failed=0
@@ -101,6 +102,23 @@ fi
 finish e2e "$rc" "$(count_tap "$logs/e2e.log" pass)" \
   $(($(count_tap "$logs/e2e.log" fail) + $(count_tap "$logs/e2e.log" cancelled))) \
   $(($(count_tap "$logs/e2e.log" skipped) + $(count_tap "$logs/e2e.log" todo))) "$FLOOR_E2E"
+
+# The npm package as a user installs it: build pkg/ (dist/ is built above), `npm pack`, install
+# the tarball into a scratch project and run tests/pkg/ from there.
+echo "test: stage 'pkg': building pkg/"
+if scripts/pkg.sh >"$logs/pkg-build.log" 2>&1; then
+  tail -n 1 "$logs/pkg-build.log"
+  scripts/pkg-test.sh 2>&1 | tee "$logs/pkg.log"
+  rc=${PIPESTATUS[0]}
+else
+  cat "$logs/pkg-build.log"
+  echo "test: building pkg/ failed; the package tests did not run" >&2
+  : >"$logs/pkg.log"
+  rc=1
+fi
+finish pkg "$rc" "$(count_tap "$logs/pkg.log" pass)" \
+  $(($(count_tap "$logs/pkg.log" fail) + $(count_tap "$logs/pkg.log" cancelled))) \
+  $(($(count_tap "$logs/pkg.log" skipped) + $(count_tap "$logs/pkg.log" todo))) "$FLOOR_PKG"
 
 if [ -s "$LOUPE_SKIP_LOG" ]; then
   echo "test: skipped for a missing input (in CI these fail):"

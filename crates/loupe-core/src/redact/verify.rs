@@ -134,7 +134,7 @@ pub fn verify(written: &[u8], name: &str, policy: &Policy) -> Verification {
 }
 
 /// Words for a place, for people (counting from 1: "event 2 attribute").
-pub(crate) fn place_words(p: Place) -> String {
+pub fn place_words(p: Place) -> String {
     match p {
         Place::SpanAttribute => "attribute".into(),
         Place::EventAttribute(i) => format!("event {} attribute", i + 1),
