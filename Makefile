@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PORT ?= 8080
 SAMPLE := tests/fixtures/otlp/valid/sdk-python-agent.json
 
-.PHONY: setup dist pkg serve demo test lint bench bench-viewer
+.PHONY: setup dist pkg serve demo test lint bench bench-viewer bench-pkg
 
 ## Install toolchain pieces (idempotent).
 setup:
@@ -46,3 +46,8 @@ bench: setup
 bench-viewer:
 	@scripts/setup.sh browser
 	node scripts/viewer-perf.mjs --build $(VIEWER_ARGS)
+
+## The npm package: module sizes, and analyze() in Node and Chromium against the CLI on 100k spans.
+bench-pkg: pkg
+	@scripts/setup.sh browser
+	node scripts/pkg-bench.mjs

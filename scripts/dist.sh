@@ -47,7 +47,7 @@ else
 fi
 
 rm -rf "$out" && mkdir -p "$out/samples"
-cp www/index.html www/main.js www/worker.js www/style.css "$out/"
+cp www/index.html www/main.js www/embed.html www/embed.js www/worker.js www/style.css "$out/"
 cp "$stage/loupe_app.js" "$stage/loupe_app_bg.wasm" "$out/"
 cp tests/fixtures/otlp/valid/sdk-node-agent.jsonl tests/fixtures/otlp/valid/sdk-python-agent.json "$out/samples/"
 echo "dist: built $out/ in $(( $(date +%s) - start )) s ($(du -sh "$out" | cut -f1)); wasm $(stat -c %s "$out/loupe_app_bg.wasm") bytes"

@@ -40,6 +40,9 @@ scripts/dist.sh
 rm -rf "$out" && mkdir -p "$out/core" "$out/viewer"
 cp "$stage/loupe_wasm.js" "$stage/loupe_wasm.d.ts" "$stage/loupe_wasm_bg.wasm" "$out/core/"
 cp target/web/loupe_app.js target/web/loupe_app_bg.wasm www/worker.js www/style.css "$out/viewer/"
+# The viewer's stylesheet scoped to the viewer (mountViewer) and to <loupe-viewer>'s shadow root.
+python3 scripts/scope_css.py www/style.css embed "$out/viewer/embed.css"
+python3 scripts/scope_css.py www/style.css element "$out/viewer/element.css"
 cp crates/loupe-wasm/js/*.js crates/loupe-wasm/js/*.d.ts crates/loupe-wasm/js/README.md "$out/"
 cp LICENSE "$out/" 2>/dev/null || true
 cat >"$out/package.json" <<JSON

@@ -18,6 +18,9 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
+# embed.html is made to be framed by other origins (the iframe way of embedding): the frame
+# itself accepts messages only from the origins its `allow` parameter lists (docs/embedding.md).
+CSP_EMBED = CSP.replace("frame-ancestors 'self'", "frame-ancestors *")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -33,7 +36,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     }
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
+        embed = self.path.split("?")[0] == "/embed.html"
+        self.send_header("Content-Security-Policy", CSP_EMBED if embed else CSP)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")

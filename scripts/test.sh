@@ -17,12 +17,12 @@ export LOUPE_SKIP_LOG="$PWD/$logs/skips.log"
 
 # Floors: the fewest tests each stage may run. Raise them as tests are added; lowering one is a
 # deliberate change that says in its commit which tests went away and why.
-FLOOR_NATIVE=290
+FLOOR_NATIVE=297
 FLOOR_DOC=1
 FLOOR_PEERS=1
 FLOOR_COMPONENT=13
-FLOOR_E2E=25
-FLOOR_PKG=6
+FLOOR_E2E=27
+FLOOR_PKG=10
 
 total_passed=0
 total_failed=0

@@ -45,12 +45,15 @@ fn settings_of(options: &JsValue) -> Settings {
             .map(|a| a.iter().filter_map(|v| v.as_string()).collect())
             .unwrap_or_default(),
         hash: get("hash").and_then(|v| v.as_bool()).unwrap_or(true),
+        page_keys: get("pageKeys").and_then(|v| v.as_bool()).unwrap_or(true),
     }
 }
 
 /// Mounts the viewer into `el` (its content is replaced). Options: `worker` (URL of
 /// `worker.js`; without it parsing runs on the page's thread), `samples` (URLs offered by "Try a
-/// sample"), `hash` (keep the trace, span and filter in the URL fragment; default true).
+/// sample"), `hash` (keep the trace, span and filter in the URL fragment; default true),
+/// `pageKeys` (answer keys pressed while focus is on the page's body; default true; an
+/// embedded viewer sets it false and takes keys only while focus is inside it).
 #[wasm_bindgen]
 pub fn mount(el: HtmlElement, options: &JsValue) -> LoupeApp {
     console_error_panic_hook::set_once();
@@ -69,15 +72,18 @@ pub fn mount(el: HtmlElement, options: &JsValue) -> LoupeApp {
 fn report_promise(state: ViewerState, inputs: Array) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let report = state.open(inputs).await;
-        let text = crate::protocol::to_wire(&report).unwrap_or_default();
-        Ok(js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL))
+        Ok(report
+            .as_ref()
+            .map_or(JsValue::NULL, ViewerState::load_detail))
     })
 }
 
 #[wasm_bindgen]
 impl LoupeApp {
     /// Opens files, merged into what is open. Takes a `File`, a `FileList`, or an array of
-    /// `File`s / `Blob`s. Resolves with the load report (per file: spans or the error text).
+    /// `File`s / `Blob`s. Resolves with what a load tells the host ([`ViewerState::load_detail`]:
+    /// per file spans or the error text, per trace its id and span count), `null` when nothing
+    /// was loaded.
     pub fn open_files(&self, files: JsValue) -> Promise {
         let arr = if let Some(list) = files.dyn_ref::<web_sys::FileList>() {
             super::ui::start_file_list(list)
@@ -93,6 +99,38 @@ impl LoupeApp {
     pub fn open_bytes(&self, name: &str, bytes: &Uint8Array) -> Result<Promise, JsValue> {
         let file = web_sys::File::new_with_u8_array_sequence(&Array::of1(bytes), name)?;
         Ok(report_promise(self.state, Array::of1(&file)))
+    }
+
+    /// Opens a trace file by URL: same-origin, or a server that allows this origin by CORS. The
+    /// trace is only fetched, never sent anywhere. Resolves with the load report (or `null`
+    /// when the fetch failed; the `error` event and the viewer say why).
+    pub fn open_url(&self, url: String) -> Promise {
+        let state = self.state;
+        wasm_bindgen_futures::future_to_promise(async move {
+            let report = state.open_url(url).await;
+            Ok(report
+                .as_ref()
+                .map_or(JsValue::NULL, ViewerState::load_detail))
+        })
+    }
+
+    /// Shows the trace `trace_id` and selects its span `span_id` (ids as displayed; `span_id`
+    /// may be empty). Resolves with whether the trace is open.
+    pub fn select(&self, trace_id: String, span_id: Option<String>) -> Promise {
+        let state = self.state;
+        wasm_bindgen_futures::future_to_promise(async move {
+            let found = state
+                .go_to(trace_id, span_id.filter(|s| !s.is_empty()))
+                .await;
+            Ok(JsValue::from_bool(found))
+        })
+    }
+
+    /// Sets the one listener of the viewer's events: `listener(name, detail)` for `loaded`
+    /// (the load report), `select` (`{traceId, spanId}`) and `error` (`{message}`); `null`
+    /// removes it. (The package's `Viewer.on` keeps any number of listeners over this one.)
+    pub fn set_listener(&self, listener: Option<js_sys::Function>) {
+        self.state.listener.set_value(listener);
     }
 
     /// Whether parsing runs in a Web Worker.

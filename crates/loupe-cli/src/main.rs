@@ -9,10 +9,10 @@ mod render;
 
 use clap::{Parser, Subcommand};
 use input::{load, options};
-use loupe_core::Limits;
 use loupe_core::analysis::{Analysis, Options};
 use loupe_core::query::Query;
 use loupe_core::report::AnalysisReport;
+use loupe_core::{LimitOverrides, Limits};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -51,16 +51,14 @@ struct LimitArgs {
 
 impl LimitArgs {
     fn limits(&self) -> Limits {
-        let d = Limits::default();
-        Limits {
-            max_file_bytes: self.max_file_bytes.unwrap_or(d.max_file_bytes),
-            max_decompressed_bytes: self
-                .max_decompressed_bytes
-                .unwrap_or(d.max_decompressed_bytes),
-            max_value_bytes: self.max_value_bytes.unwrap_or(d.max_value_bytes),
-            max_attrs_per_span: self.max_attrs_per_span.unwrap_or(d.max_attrs_per_span),
-            max_value_depth: self.max_value_depth.unwrap_or(d.max_value_depth),
+        LimitOverrides {
+            max_file_bytes: self.max_file_bytes,
+            max_decompressed_bytes: self.max_decompressed_bytes,
+            max_value_bytes: self.max_value_bytes,
+            max_attrs_per_span: self.max_attrs_per_span,
+            max_value_depth: self.max_value_depth,
         }
+        .limits()
     }
 }
 

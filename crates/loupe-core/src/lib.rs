@@ -55,6 +55,7 @@ pub use error::ImportError;
 pub use id::{SpanId, TraceId};
 pub use import::{FileRead, Importer, Limits, Loader, load};
 pub use intern::{Interner, Sym};
+pub use limits::LimitOverrides;
 pub use model::{
     Attr, Event, Link, Range32, Resource, Scope, Source, SourceId, Span, SpanIx, SpanKind, SpanRef,
     StatusCode, Trace, TraceIx, TraceSet, Value, ValueRef,

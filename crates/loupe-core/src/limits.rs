@@ -22,6 +22,37 @@ pub struct Limits {
     pub max_value_depth: usize,
 }
 
+/// Limits given in part (command-line flags, a JS options object): each `None` keeps the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LimitOverrides {
+    /// See [`Limits::max_file_bytes`].
+    pub max_file_bytes: Option<usize>,
+    /// See [`Limits::max_decompressed_bytes`].
+    pub max_decompressed_bytes: Option<usize>,
+    /// See [`Limits::max_value_bytes`].
+    pub max_value_bytes: Option<usize>,
+    /// See [`Limits::max_attrs_per_span`].
+    pub max_attrs_per_span: Option<usize>,
+    /// See [`Limits::max_value_depth`].
+    pub max_value_depth: Option<usize>,
+}
+
+impl LimitOverrides {
+    /// The defaults with these overrides.
+    pub fn limits(self) -> Limits {
+        let d = Limits::default();
+        Limits {
+            max_file_bytes: self.max_file_bytes.unwrap_or(d.max_file_bytes),
+            max_decompressed_bytes: self
+                .max_decompressed_bytes
+                .unwrap_or(d.max_decompressed_bytes),
+            max_value_bytes: self.max_value_bytes.unwrap_or(d.max_value_bytes),
+            max_attrs_per_span: self.max_attrs_per_span.unwrap_or(d.max_attrs_per_span),
+            max_value_depth: self.max_value_depth.unwrap_or(d.max_value_depth),
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         // wasm32 cannot address more than 4 GiB; native callers may raise these.

@@ -10,7 +10,7 @@ use loupe_core::redact::verify::{place_words, verify};
 use loupe_core::redact::{Manifest, Policy, redact};
 use loupe_core::report::{AnalysisReport, AnomalyReport, FileOutcome, SpanReport};
 use loupe_core::view::Session;
-use loupe_core::{ImportError, Limits, Loader, SpanIx};
+use loupe_core::{ImportError, LimitOverrides, Limits, Loader, SpanIx};
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, for a `LoupeError` in JS: a code, the core's message (file, line, column and
@@ -90,16 +90,14 @@ pub struct LoadOptions {
 
 impl LoadOptions {
     fn limits(&self) -> Limits {
-        let d = Limits::default();
-        Limits {
-            max_file_bytes: self.max_file_bytes.unwrap_or(d.max_file_bytes),
-            max_decompressed_bytes: self
-                .max_decompressed_bytes
-                .unwrap_or(d.max_decompressed_bytes),
-            max_value_bytes: self.max_value_bytes.unwrap_or(d.max_value_bytes),
-            max_attrs_per_span: self.max_attrs_per_span.unwrap_or(d.max_attrs_per_span),
-            max_value_depth: self.max_value_depth.unwrap_or(d.max_value_depth),
+        LimitOverrides {
+            max_file_bytes: self.max_file_bytes,
+            max_decompressed_bytes: self.max_decompressed_bytes,
+            max_value_bytes: self.max_value_bytes,
+            max_attrs_per_span: self.max_attrs_per_span,
+            max_value_depth: self.max_value_depth,
         }
+        .limits()
     }
 
     fn analysis(&self) -> Result<Options, LoupeError> {

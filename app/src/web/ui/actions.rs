@@ -53,6 +53,7 @@ impl ViewerState {
                 } else if self.trace.get_untracked().is_some() {
                     self.trace.set(None);
                 }
+                self.emit("loaded", &ViewerState::load_detail(&report));
                 Some(report)
             }
             Err(Failure::Crashed(message)) => {
@@ -261,8 +262,41 @@ impl ViewerState {
         if let Ok(d) = self.client().span(span).await
             && self.selected.get_untracked() == Some(span)
         {
+            self.announce_selection(&d.trace_id, &d.span_id);
             self.detail.set(Some(d));
             self.write_hash();
+        }
+    }
+
+    /// Shows the trace and span with these ids (as displayed); returns whether the trace is open.
+    /// Without a span id, or with one not in the trace, the trace is shown with nothing selected.
+    pub async fn go_to(self, trace_id: String, span_id: Option<String>) -> bool {
+        let Ok((Some(t), span)) = self.client().locate(trace_id, span_id).await else {
+            return false;
+        };
+        if self.trace.get_untracked() != Some(t) {
+            self.select_trace(t).await;
+        }
+        if let Some(s) = span {
+            self.reveal(s).await;
+        }
+        true
+    }
+
+    /// Fetches a trace file by URL (same-origin, or a server that allows this origin by CORS;
+    /// cookies only to the same origin, as `fetch` does by default) and opens it.
+    pub async fn open_url(self, url: String) -> Option<LoadReport> {
+        match fetch_file(&url).await {
+            Ok(f) => self.open(Array::of1(&f)).await,
+            Err(e) => {
+                self.notify(
+                    "error",
+                    format!(
+                        "{url}: could not be fetched ({e}). Loupe opens URLs on this page's origin, or on servers that allow it by CORS."
+                    ),
+                );
+                None
+            }
         }
     }
 
@@ -373,7 +407,8 @@ async fn fetch_file(url: &str) -> Result<web_sys::File, String> {
     let blob = JsFuture::from(resp.blob().map_err(|e| describe(&e))?)
         .await
         .map_err(|e| describe(&e))?;
-    let name = url.rsplit('/').next().unwrap_or(url);
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let name = path.rsplit('/').find(|p| !p.is_empty()).unwrap_or(url);
     web_sys::File::new_with_blob_sequence(&Array::of1(&blob), name).map_err(|e| describe(&e))
 }
 

@@ -5,28 +5,41 @@ use super::state::{Tab, ViewerState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The element a page-wide event (a key, a paste) happened on, when the event is this viewer's:
+/// focus is inside it, or (on Loupe's own page, not when embedded) nowhere in particular. The
+/// element is the first of the event's composed path, so a viewer inside a shadow root (the
+/// `<loupe-viewer>` element) sees its own input fields, not the host element.
+pub fn owned_target(st: ViewerState, ev: &web_sys::Event) -> Option<web_sys::Element> {
+    let target = ev
+        .composed_path()
+        .get(0)
+        .dyn_into::<web_sys::Element>()
+        .ok()
+        .or_else(|| ev.target().and_then(|t| t.dyn_into().ok()))?;
+    let page_keys = st.settings.with_value(|s| s.page_keys);
+    let inside = match st.root.with_value(Clone::clone) {
+        Some(root) => {
+            root.contains(Some(&target))
+                || (page_keys && matches!(target.tag_name().as_str(), "BODY" | "HTML"))
+        }
+        None => true,
+    };
+    inside.then_some(target)
+}
+
 /// Keyboard shortcuts on the whole page.
 pub fn on_key(st: ViewerState, ev: &web_sys::KeyboardEvent) {
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
         return;
     }
     let key = ev.key();
-    let target = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let Some(target) = owned_target(st, ev) else {
+        return;
+    };
+    let target = Some(target);
     let in_field = target
         .as_ref()
         .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-    // Keys belong to Loupe only when focus is inside it or nowhere in particular.
-    let inside = match (&target, st.root.with_value(Clone::clone)) {
-        (Some(t), Some(root)) => {
-            root.contains(Some(t)) || t.tag_name() == "BODY" || t.tag_name() == "HTML"
-        }
-        _ => true,
-    };
-    if !inside {
-        return;
-    }
     if key == "Escape" {
         if st.help.get_untracked() {
             st.help.set(false);

@@ -5,7 +5,6 @@ use super::state::{ViewerState, use_viewer};
 use js_sys::Array;
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::{FileList, HtmlInputElement};
 
 /// A `FileList` as an array of `File`s.
@@ -19,13 +18,13 @@ pub fn file_list(files: &FileList) -> Array {
     arr
 }
 
-/// Ctrl+V outside a text field opens the clipboard's text as a trace.
+/// Ctrl+V outside a text field opens the clipboard's text as a trace (when the paste is this
+/// viewer's: see [`super::keys::owned_target`]).
 pub fn on_paste(st: ViewerState, ev: &web_sys::ClipboardEvent) {
-    if let Some(t) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        && (t.tag_name() == "INPUT" || t.tag_name() == "TEXTAREA")
-    {
+    let Some(t) = super::keys::owned_target(st, ev) else {
+        return;
+    };
+    if t.tag_name() == "INPUT" || t.tag_name() == "TEXTAREA" {
         return;
     }
     let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else {

@@ -65,6 +65,9 @@ pub struct Settings {
     pub samples: Vec<String>,
     /// Keep the trace, span and filter in the URL fragment.
     pub hash: bool,
+    /// Answer keys pressed while focus is nowhere in particular (the page's body), not only
+    /// inside the viewer; off for an embedded viewer, which takes keys only while focused.
+    pub page_keys: bool,
 }
 
 /// The app's state, in one place, so later features (annotations, comparisons) hook in here.
@@ -128,6 +131,12 @@ pub struct ViewerState {
     pub dragging: RwSignal<bool>,
     /// The "Redact & export" view is open.
     pub redact: RwSignal<bool>,
+    /// The embedding host's listener: called with an event name (`loaded`, `select`, `error`)
+    /// and its detail.
+    pub listener: StoredValue<Option<js_sys::Function>, LocalStorage>,
+    /// The span last announced by a `select` event (trace id, span id), so a host that answers
+    /// a `select` by selecting the same span does not start a loop.
+    announced: StoredValue<Option<(String, String)>>,
     next_notice: StoredValue<u32>,
 }
 
@@ -168,6 +177,8 @@ impl ViewerState {
             viewport: RwSignal::new((0, 40)),
             dragging: RwSignal::new(false),
             redact: RwSignal::new(false),
+            listener: StoredValue::new_local(None),
+            announced: StoredValue::new(None),
             next_notice: StoredValue::new(1),
         }
     }
@@ -177,8 +188,79 @@ impl ViewerState {
         self.client.get_value()
     }
 
-    /// Shows a message.
+    /// Tells the embedding host, if it listens: `event` with `detail`.
+    pub fn emit(&self, event: &str, detail: &JsValue) {
+        if let Some(f) = self.listener.with_value(Clone::clone) {
+            // A host's listener that throws must not break the viewer.
+            let _ = f.call2(&JsValue::NULL, &JsValue::from_str(event), detail);
+        }
+    }
+
+    /// What a load tells the host (the `loaded` event and what `open` resolves with): per input
+    /// `{name, spans, format, error}`, per trace `{trace_id, span_count, root, services, errors,
+    /// findings, duration_ns, start_unix_ns}` with the start time a `BigInt` (nanoseconds since
+    /// 1970 are beyond a Number's 2^53), and `millis`.
+    pub fn load_detail(report: &LoadReport) -> JsValue {
+        let set = |o: &js_sys::Object, k: &str, v: &JsValue| {
+            let _ = js_sys::Reflect::set(o, &k.into(), v);
+        };
+        let out = js_sys::Object::new();
+        let files = to_wire(&report.files)
+            .ok()
+            .and_then(|t| js_sys::JSON::parse(&t).ok())
+            .unwrap_or_else(|| js_sys::Array::new().into());
+        set(&out, "files", &files);
+        let traces = js_sys::Array::new();
+        for t in &report.summary.traces {
+            let o = js_sys::Object::new();
+            set(&o, "trace_id", &t.trace_id.as_str().into());
+            set(&o, "span_count", &t.spans.into());
+            set(&o, "root", &t.root.as_str().into());
+            let services: js_sys::Array = t.services.iter().map(|s| JsValue::from_str(s)).collect();
+            set(&o, "services", &services);
+            set(&o, "errors", &t.errors.into());
+            set(&o, "findings", &t.findings.into());
+            set(
+                &o,
+                "duration_ns",
+                &js_sys::BigInt::from(t.duration_ns).into(),
+            );
+            set(
+                &o,
+                "start_unix_ns",
+                &js_sys::BigInt::from(t.start_unix_ns).into(),
+            );
+            traces.push(&o);
+        }
+        set(&out, "traces", &traces);
+        set(
+            &out,
+            "millis",
+            &report.millis.map_or(JsValue::NULL, JsValue::from),
+        );
+        out.into()
+    }
+
+    /// Announces the selected span (`select`), unless it was the last one announced.
+    pub fn announce_selection(&self, trace_id: &str, span_id: &str) {
+        let now = Some((trace_id.to_owned(), span_id.to_owned()));
+        if self.announced.with_value(|a| *a == now) {
+            return;
+        }
+        self.announced.set_value(now);
+        let detail = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&detail, &"traceId".into(), &trace_id.into());
+        let _ = js_sys::Reflect::set(&detail, &"spanId".into(), &span_id.into());
+        self.emit("select", &detail);
+    }
+
+    /// Shows a message (an `error` is also an event for the host).
     pub fn notify(&self, level: &'static str, text: String) {
+        if level == "error" {
+            let detail = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&detail, &"message".into(), &text.as_str().into());
+            self.emit("error", &detail);
+        }
         let id = self.next_notice.get_value();
         self.next_notice.set_value(id + 1);
         self.notices.update(|n| n.push(Notice { id, level, text }));
