@@ -37,10 +37,10 @@ export async function waitUntil(check, what, { describe } = {}) {
   }
 }
 
-/** Starts the static server on a free port; resolves with { url, stop }. */
-export async function serve() {
-  assert.ok(existsSync(path.join(DIST, 'index.html')), 'dist/ is missing: run `make dist` first');
-  const proc = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), '--dir', DIST, '--port', '0'], {
+/** Starts the static server (with Loupe's headers) on a free port for `dir` (default dist/); resolves with { url, stop }. */
+export async function serve(dir = DIST) {
+  assert.ok(existsSync(path.join(dir, 'index.html')), `${dir}/index.html is missing${dir === DIST ? ': run `make dist` first' : ''}`);
+  const proc = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), '--dir', dir, '--port', '0'], {
     env: { ...process.env, LOUPE_SERVE_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -5,7 +5,6 @@
 // destroys, and runs `analyze` in Chromium. Every request must stay on the page's origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -14,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = process.env.LOUPE_ROOT;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SITE = path.join(HERE, 'site');
-const { launch, waitUntil, WAIT_LIMIT_MS } = await import(pathToFileURL(path.join(ROOT, 'tests/e2e/lib.mjs')));
+const { launch, serve, waitUntil, WAIT_LIMIT_MS } = await import(pathToFileURL(path.join(ROOT, 'tests/e2e/lib.mjs')));
 const esbuild = createRequire(path.join(ROOT, 'package.json'))('esbuild');
 
 const PAYLOAD_SPAN = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
@@ -26,21 +25,6 @@ const payloadTrace = JSON.stringify({
       attributes: [{ key: 'gen_ai.prompt', value: { stringValue: '<svg onload=alert(4)></svg>javascript:alert(5)' } }],
     }] }] }],
 });
-
-function serveSite() {
-  const proc = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), '--dir', SITE, '--port', '0'], {
-    env: { ...process.env, LOUPE_SERVE_QUIET: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve({ url: m[0], stop: () => proc.kill() });
-    });
-    proc.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
-  });
-}
 
 let server;
 let chrome;
@@ -82,7 +66,7 @@ before(async () => {
 <script type="module" src="app.js"></script></head>
 <body><p id="host-p" class="btn">host text</p>
 <loupe-viewer id="el" src="files/sdk-python-agent.json" theme="dark"></loupe-viewer></body></html>`);
-  server = await serveSite();
+  server = await serve(SITE);
   chrome = await launch();
 });
 after(async () => {

@@ -205,21 +205,21 @@ pub fn load(inputs: Vec<(String, Vec<u8>)>, options: &LoadOptions) -> Result<Loa
     }
     let set = loader.finish();
     if set.sources().is_empty() {
-        let mut e = LoupeError::new(
-            errors.first().map_or("no_input", |e| e.code),
-            format!(
-                "no input could be read: {}",
-                errors
-                    .iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
+        // One input: its own error; several: one error listing them all.
+        return Err(match errors.as_slice() {
+            [only] => only.clone(),
+            _ => LoupeError::new(
+                errors.first().map_or("no_input", |e| e.code),
+                format!(
+                    "no input could be read: {}",
+                    errors
+                        .iter()
+                        .map(|e| e.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
             ),
-        );
-        if let [only] = errors.as_slice() {
-            e = only.clone();
-        }
-        return Err(e);
+        });
     }
     Ok(Loaded {
         session: Session::new(set, &analysis_options, 0),
