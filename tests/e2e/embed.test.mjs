@@ -5,28 +5,11 @@
 // origins served.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serve, launch, waitUntil, ROOT, FIXTURES, WAIT_LIMIT_MS } from './lib.mjs';
-
-// A host's own server: plain `python3 -m http.server`, without Loupe's Content-Security-Policy
-// (which allows framing nothing but its own origin).
-function serveDir(dir) {
-  const proc = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/port (\d+)/);
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}/`, stop: () => proc.kill() });
-    });
-    proc.on('exit', (code) => reject(new Error(`http.server exited with ${code}`)));
-  });
-}
+import { serve, serveStatic, launch, waitUntil, ROOT, FIXTURES, WAIT_LIMIT_MS } from './lib.mjs';
 
 // The host's script: PING until PONG, then open the file and report everything it hears.
 const HOST_JS = `
@@ -62,8 +45,8 @@ describe('embed.html in a frame of another origin', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'loupe-embed-'));
     writeFileSync(path.join(dir, 'host.js'), HOST_JS);
     copyFileSync(path.join(FIXTURES, 'otlp/valid/sdk-python-agent.json'), path.join(dir, 'run.json'));
-    hostSite = await serveDir(dir);
-    strangerSite = await serveDir(dir);
+    hostSite = await serveStatic(dir);
+    strangerSite = await serveStatic(dir);
     const page = (allow) => `<!doctype html><html><head><meta charset="utf-8"><title>host</title>
 <script src="host.js" defer></script></head><body>
 <iframe id="frame" src="${dist.url}embed.html?allow=${encodeURIComponent(allow)}" width="1200" height="700"></iframe></body></html>`;

@@ -57,6 +57,26 @@ export async function serve(dir = DIST) {
   return { url, stop: () => proc.kill() };
 }
 
+/**
+ * A host's own server for `dir`: plain `python3 -m http.server` on a free 127.0.0.1 port, without
+ * Loupe's headers (its Content-Security-Policy allows no inline scripts and no framing by other
+ * origins); resolves with { url, stop }.
+ */
+export function serveStatic(dir) {
+  const proc = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/port (\d+)/);
+      if (m) resolve({ url: `http://127.0.0.1:${m[1]}/`, stop: () => proc.kill() });
+    });
+    proc.on('exit', (code) => reject(new Error(`http.server exited with ${code}`)));
+  });
+}
+
 /** Launches Chromium (headless, fresh profile). */
 export async function launch() {
   // Playwright gives every launch a fresh, temporary profile (its own --user-data-dir).
