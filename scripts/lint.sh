@@ -37,7 +37,7 @@ if [ -n "$cycle" ]; then
   echo "$cycle" >&2
   exit 1
 fi
-echo "lint: loupe-core's layers import only downwards (model < import < secrets < analysis < query, report, export < redact < view)"
+echo "lint: loupe-core's layers import only downwards (model < notes < import < secrets < analysis < query, report, export < redact < bundle, view)"
 core=crates/loupe-core/src
 layer() { # files, forbidden modules, what the layer is
   local hits
@@ -49,11 +49,12 @@ layer() { # files, forbidden modules, what the layer is
   fi
 }
 layer "$core/model.rs $core/model/*.rs $core/intern.rs $core/id.rs $core/units.rs $core/limits.rs $core/warning.rs $core/error.rs $core/tree.rs $core/builder.rs" \
-  'import|secrets|analysis|query|report|export|redact|view' "the model and its foundations"
-layer "$(find $core/import -name '*.rs')" 'secrets|analysis|query|report|export|redact|view' "an importer"
-layer "$(find $core/analysis -name '*.rs')" 'query|report|export|redact|view' "the analysis"
-layer "$core/query.rs $(find $core/report $core/export -name '*.rs')" 'redact|view' "the query, the report and the writers"
-layer "$(find $core/redact -name '*.rs')" 'view' "redaction"
+  'notes|import|secrets|analysis|query|report|export|redact|bundle|view' "the model and its foundations"
+layer "$(find $core/notes -name '*.rs')" 'import|secrets|analysis|query|report|export|redact|bundle|view' "notes"
+layer "$(find $core/import -name '*.rs')" 'secrets|analysis|query|report|export|redact|bundle|view' "an importer"
+layer "$(find $core/analysis -name '*.rs')" 'query|report|export|redact|bundle|view' "the analysis"
+layer "$core/query.rs $(find $core/report $core/export -name '*.rs')" 'redact|bundle|view' "the query, the report and the writers"
+layer "$(find $core/redact -name '*.rs')" 'bundle|view' "redaction"
 echo "lint: no import cycles between source files (scripts/import_cycles.py)"
 python3 scripts/import_cycles.py --self-test >/dev/null
 python3 scripts/import_cycles.py crates/*/src app/src tests/src

@@ -1,5 +1,6 @@
 //! `loupe`: analyse agent traces from the command line and in CI pipelines.
 
+mod bundle;
 mod convert;
 mod input;
 mod lint;
@@ -102,6 +103,9 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Mask or hash secrets and personal data, and write the set for sharing (OTLP JSON by default).
     Redact(redact::RedactArgs),
+    /// Write traces with notes and a tour as one `.loupe.json` bundle to hand over (redacted
+    /// unless --no-redact).
+    Bundle(bundle::BundleArgs),
 }
 
 fn main() -> ExitCode {
@@ -186,6 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Convert(args) => convert::run(&args, limits, &mut out)?,
         Command::Redact(args) => redact::run(&args, limits, &mut out)?,
+        Command::Bundle(args) => bundle::run(&args, limits)?,
     };
     out.flush()?;
     Ok(if all_ok {

@@ -31,7 +31,7 @@ pub struct RedactArgs {
 }
 
 /// 32 random bytes from the operating system: the key of this export's hashes, never stored.
-fn hash_key() -> anyhow::Result<[u8; 32]> {
+pub(crate) fn hash_key() -> anyhow::Result<[u8; 32]> {
     let mut key = [0u8; 32];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut key))

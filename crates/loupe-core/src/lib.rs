@@ -34,6 +34,7 @@
 
 pub mod analysis;
 mod builder;
+pub mod bundle;
 mod error;
 pub mod export;
 pub mod id;
@@ -41,6 +42,7 @@ pub mod import;
 mod intern;
 mod limits;
 pub mod model;
+pub mod notes;
 pub mod query;
 pub mod redact;
 pub mod report;

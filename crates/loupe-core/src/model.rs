@@ -15,6 +15,7 @@ use crate::warning::Warning;
 use std::borrow::Cow;
 
 mod edit;
+pub mod notes;
 
 /// A span's position in [`TraceSet::spans`].
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -474,9 +475,21 @@ pub struct TraceSet {
     pub(crate) scopes: Vec<Scope>,
     pub(crate) texts: Vec<TextSlot>,
     pub(crate) warnings: Vec<Warning>,
+    pub(crate) notes: notes::Notes,
 }
 
 impl TraceSet {
+    /// Notes on its spans and traces, the tour and the bundles they came from.
+    pub fn notes(&self) -> &notes::Notes {
+        &self.notes
+    }
+
+    /// The notes, to add, edit or remove them. Notes should point at spans of this set (see
+    /// [`crate::notes::attach`]).
+    pub fn notes_mut(&mut self) -> &mut notes::Notes {
+        &mut self.notes
+    }
+
     /// The string pool.
     pub fn strings(&self) -> &Interner {
         &self.strings

@@ -28,6 +28,8 @@ pub enum WarningCode {
     Limit,
     /// Bytes of a text file that are not UTF-8 were read as U+FFFD replacement characters.
     InvalidUtf8,
+    /// A note of a bundle whose span is not in the set, by id or by path.
+    DetachedNote,
     /// More warnings of one code than are listed one by one.
     More,
 }
@@ -47,6 +49,7 @@ impl WarningCode {
             WarningCode::ReversedTime => "reversed_time",
             WarningCode::Limit => "limit",
             WarningCode::InvalidUtf8 => "invalid_utf8",
+            WarningCode::DetachedNote => "detached_note",
             WarningCode::More => "more",
         }
     }

@@ -1,6 +1,7 @@
 //! Importers: one module per format behind the [`Importer`] trait, chosen by content, never by file name.
 
 pub mod anyagent;
+pub mod bundle;
 pub(crate) mod common;
 pub mod jaeger;
 pub mod openai_agents;
@@ -47,6 +48,8 @@ pub struct FileRead {
 pub struct Loader {
     builder: Builder,
     limits: Limits,
+    /// The notes of each bundle read, attached to spans once the set is finished.
+    notes: Vec<(SourceId, crate::notes::Notes)>,
 }
 
 impl Loader {
@@ -60,6 +63,7 @@ impl Loader {
         Loader {
             builder: Builder::default(),
             limits,
+            notes: Vec::new(),
         }
     }
 
@@ -68,12 +72,20 @@ impl Loader {
         Loader {
             builder: Builder::from_set(set),
             limits,
+            notes: Vec::new(),
         }
     }
 
     /// Reads one file. On error nothing of that file is kept and everything loaded before stays.
+    /// A bundle ([`bundle`]) is opened first; its notes join the set's.
     pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) -> Result<FileRead, ImportError> {
         let (bytes, compressed_len) = self.decompress(name, bytes)?;
+        let (bytes, bundle) = if bundle::sniff(&bytes) {
+            let opened = bundle::open(name, bytes)?;
+            (opened.document, Some(opened.notes))
+        } else {
+            (bytes, None)
+        };
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ImportError::Empty {
                 file: name.to_owned(),
@@ -101,11 +113,13 @@ impl Loader {
         } else {
             (bytes, None)
         };
+        let format = match bundle {
+            Some(_) => bundle::BUNDLE_FORMAT,
+            None => importer.format(),
+        };
         self.builder.set_limits(self.limits);
         let cp = self.builder.checkpoint();
-        let source = self
-            .builder
-            .begin_source(name, importer.format(), compressed_len);
+        let source = self.builder.begin_source(name, format, compressed_len);
         if let Some(bad) = invalid_utf8 {
             self.builder
                 .warn(WarningCode::InvalidUtf8, || bad.message());
@@ -129,9 +143,12 @@ impl Loader {
             });
         }
         self.builder.set_source_bytes(source, bytes);
+        if let Some(notes) = bundle {
+            self.notes.push((source, notes));
+        }
         Ok(FileRead {
             source,
-            format: importer.format(),
+            format,
             span_count: self.builder.current_span_count(),
         })
     }
@@ -198,9 +215,31 @@ impl Loader {
         Ok((out, Some(compressed_len)))
     }
 
-    /// Links the trees and returns the set.
+    /// Links the trees, attaches the bundles' notes to their spans, and returns the set.
     pub fn finish(self) -> TraceSet {
-        self.builder.finish()
+        let mut set = self.builder.finish();
+        for (source, mut notes) in self.notes {
+            let landed = crate::notes::attach(&mut notes, &set);
+            for (a, l) in notes.annotations.iter().zip(landed) {
+                if l == crate::notes::Attached::Detached {
+                    set.warnings.push(crate::warning::Warning {
+                        code: WarningCode::DetachedNote,
+                        source: Some(source),
+                        message: format!(
+                            "note {} ({}) points at {}, which is not in the files, and no one span has its path; it is kept, on no span",
+                            a.id,
+                            a.label,
+                            match &a.span_id {
+                                Some(s) => format!("span {s} of trace {}", a.trace_id),
+                                None => format!("trace {}", a.trace_id),
+                            }
+                        ),
+                    });
+                }
+            }
+            set.notes.merge(notes);
+        }
+        set
     }
 }
 

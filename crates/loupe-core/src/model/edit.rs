@@ -30,6 +30,8 @@ impl TraceSet {
             scopes,
             texts: _,
             warnings: _,
+            // Notes hold `String`s, and name spans by id, not index.
+            notes: _,
         } = self;
         for Trace {
             id,
@@ -177,6 +179,8 @@ impl TraceSet {
             scopes,
             texts: _,
             warnings: _,
+            // Notes hold `String`s, and name spans by id, not index.
+            notes: _,
         } = self;
         for Span {
             trace: _,

@@ -153,6 +153,45 @@ enum Held {
     Sym(Sym),
     Warning(usize),
     Number(String),
+    Note(NoteText),
+}
+
+/// A text of the set's notes: a note's text or author, an opened bundle's title or description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoteText {
+    Text(usize),
+    Author(usize),
+    Title(usize),
+    Description(usize),
+}
+
+impl NoteText {
+    fn get(self, notes: &crate::model::notes::Notes) -> Option<&str> {
+        match self {
+            NoteText::Text(i) => notes.annotations.get(i).map(|a| a.text.as_str()),
+            NoteText::Author(i) => notes.annotations.get(i)?.author.as_deref(),
+            NoteText::Title(i) => notes.bundles.get(i).map(|b| b.title.as_str()),
+            NoteText::Description(i) => notes.bundles.get(i).map(|b| b.description.as_str()),
+        }
+    }
+
+    fn set(self, notes: &mut crate::model::notes::Notes, new: String) {
+        match self {
+            NoteText::Text(i) => notes.annotations[i].text = new,
+            NoteText::Author(i) => notes.annotations[i].author = Some(new),
+            NoteText::Title(i) => notes.bundles[i].title = new,
+            NoteText::Description(i) => notes.bundles[i].description = new,
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            NoteText::Text(_) => "text",
+            NoteText::Author(_) => "author",
+            NoteText::Title(_) => "title",
+            NoteText::Description(_) => "description",
+        }
+    }
 }
 
 impl Planned {
@@ -178,6 +217,7 @@ impl Planned {
                 .get(*i)
                 .map(|w| Cow::Borrowed(w.message.as_str())),
             Held::Number(digits) => Some(Cow::Owned(digits.clone())),
+            Held::Note(n) => n.get(&set.notes).map(Cow::Borrowed),
         }
     }
 }
@@ -202,6 +242,7 @@ struct Edits {
     /// Names, status messages and service names: the new text of each string that changes.
     syms: FxHashMap<Sym, Option<String>>,
     warnings: Vec<(usize, String)>,
+    notes: Vec<(NoteText, String)>,
 }
 
 /// Computes what [`redact`] would do to `set` with `policy` and `key`, without doing it.
@@ -417,6 +458,40 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
         }
         r.drop = false;
     }
+    // Notes (texts and authors) and the opened bundles' titles and descriptions: a `drop` masks.
+    let mut notes = Vec::new();
+    let mut texts: Vec<(NoteText, Place, Option<TraceIx>, Option<SpanIx>)> = Vec::new();
+    for (i, a) in set.notes.annotations.iter().enumerate() {
+        let trace = crate::notes::find_trace(set, &a.trace_id);
+        let span = trace
+            .zip(a.span_id.as_deref())
+            .and_then(|(t, s)| crate::notes::find_span(set, t, s));
+        let place = Place::Note(i as u32);
+        texts.push((NoteText::Text(i), place, trace, span));
+        texts.push((NoteText::Author(i), place, trace, span));
+    }
+    for i in 0..set.notes.bundles.len() {
+        let place = Place::BundleText(i as u32);
+        texts.push((NoteText::Title(i), place, None, None));
+        texts.push((NoteText::Description(i), place, None, None));
+    }
+    for (which, place, trace, span) in texts {
+        let Some(text) = which.get(&set.notes) else {
+            continue;
+        };
+        r.site = ScanSite {
+            span,
+            trace,
+            place,
+            key: which.key().to_owned(),
+            value: Held::Note(which),
+        };
+        if let Some(new) = scanner.process(text, KeyClass::NONE, &mut r) {
+            notes.push((which, new));
+        }
+        r.drop = false;
+    }
+    manifest.values_changed += notes.len() as u64;
 
     for ((kind, rule, action), count) in std::mem::take(&mut r.counts) {
         manifest.matches += count;
@@ -436,8 +511,50 @@ pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
             dropped,
             syms,
             warnings,
+            notes,
         },
     }
+}
+
+/// Redacts one text that is not part of a set (a bundle's title, say) with `policy` and `key`;
+/// its matches are added to `manifest`. Returns the new text when anything matched.
+pub fn redact_text(
+    text: &str,
+    policy: &Policy,
+    key: &[u8],
+    manifest: &mut Manifest,
+) -> Option<String> {
+    let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    let mut r = Redactor {
+        policy,
+        mac,
+        counts: BTreeMap::new(),
+        drop: false,
+        items: Vec::new(),
+        site: ScanSite::default(),
+    };
+    let new = policy.scanner.process(text, KeyClass::NONE, &mut r);
+    for ((kind, rule, action), count) in r.counts {
+        manifest.matches += count;
+        *manifest.by_kind.entry(kind.clone()).or_default() += count;
+        match manifest
+            .rules
+            .iter_mut()
+            .find(|c| c.kind == kind && c.rule == rule && c.action == action)
+        {
+            Some(c) => c.count += count,
+            None => manifest.rules.push(RuleCount {
+                kind,
+                rule,
+                action,
+                count,
+            }),
+        }
+    }
+    if new.is_some() {
+        manifest.values_changed += 1;
+    }
+    new
 }
 
 /// Redacts a copy of `set` (the original is left as it is). `key` keys the hashes: use fresh
@@ -474,6 +591,7 @@ fn copy(set: &TraceSet) -> TraceSet {
         scopes: set.scopes.clone(),
         texts: set.texts.clone(),
         warnings: set.warnings.clone(),
+        notes: set.notes.clone(),
     }
 }
 
@@ -563,6 +681,7 @@ fn apply(mut set: TraceSet, plan: Plan) -> Redacted {
         dropped,
         syms,
         warnings,
+        notes,
     } = edits;
     for (slot, text, is_bytes) in values {
         let value = if is_bytes {
@@ -624,6 +743,9 @@ fn apply(mut set: TraceSet, plan: Plan) -> Redacted {
     }
     for (i, new) in warnings {
         set.warnings[i].message = new;
+    }
+    for (which, new) in notes {
+        which.set(&mut set.notes, new);
     }
     set.retain_attrs(|i, _| !dropped[i]);
     purge(&mut set);

@@ -65,6 +65,8 @@ pub struct Policy {
     pub(crate) actions: BTreeMap<String, Action>,
     pub(crate) custom_actions: Vec<Option<Action>>,
     pub(crate) allowlist: Option<Vec<Glob>>,
+    /// The policy as written (what a bundle records of it).
+    pub(crate) file: PolicyFile,
 }
 
 /// A policy as written, before it is checked: the file format of `docs/redaction.md` (TOML, or
@@ -134,6 +136,7 @@ impl Policy {
     /// Checks a policy as written and makes it a policy: unknown detectors, actions and rule ids,
     /// and bad patterns, are errors.
     pub fn from_file(file: PolicyFile) -> Result<Policy, PolicyError> {
+        let written = file.clone();
         let mut p = Policy {
             default_action: file
                 .default
@@ -217,7 +220,13 @@ impl Policy {
         p.allowlist = file
             .allowlist
             .map(|keys| keys.iter().map(|k| Glob::new(k)).collect());
+        p.file = written;
         Ok(p)
+    }
+
+    /// The policy as written (the default policy's is empty).
+    pub fn file(&self) -> &PolicyFile {
+        &self.file
     }
 
     /// The action for a match of a built-in kind, or of custom rule `custom`.

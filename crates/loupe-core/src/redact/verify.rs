@@ -146,6 +146,8 @@ pub fn place_words(p: Place) -> String {
         Place::EventName(i) => format!("event {} name", i + 1),
         Place::ServiceName => "service name".into(),
         Place::ImportWarning(i) => format!("import warning {}", i + 1),
+        Place::Note(i) => format!("note {}", i + 1),
+        Place::BundleText(i) => format!("bundle {}", i + 1),
         Place::TraceState => "trace state".into(),
         Place::LinkTraceState(i) => format!("link {} trace state", i + 1),
         Place::ScopeName => "instrumentation scope name".into(),

@@ -246,6 +246,10 @@ pub enum Place {
     ScopeName,
     /// An attribute's key (of the span, its events, links, resource or scope).
     AttributeKey,
+    /// The text or author of the set's note with this index (`notes().annotations`).
+    Note(u32),
+    /// The title or description of the opened bundle with this index (`notes().bundles`).
+    BundleText(u32),
 }
 
 impl Place {
@@ -266,6 +270,8 @@ impl Place {
             Place::LinkTraceState(i) => format!("link {i} trace state"),
             Place::ScopeName => "instrumentation scope name".into(),
             Place::AttributeKey => "attribute key".into(),
+            Place::Note(i) => format!("note {i}"),
+            Place::BundleText(i) => format!("bundle {i}"),
         }
     }
 }
