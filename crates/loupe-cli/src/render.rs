@@ -37,6 +37,25 @@ pub fn analysis(
                 n => format!(", {n} warnings"),
             }
         )?;
+        for b in set.notes().bundles.iter().filter(|b| b.file == src.name) {
+            let labels: Vec<&str> = b.labels.iter().map(|l| l.as_str()).collect();
+            writeln!(
+                out,
+                "  bundle {:?}: {} tour steps, labels: {}; {}",
+                b.title,
+                b.tour_steps,
+                if labels.is_empty() {
+                    "none".to_owned()
+                } else {
+                    labels.join(", ")
+                },
+                if b.redacted {
+                    "redacted"
+                } else {
+                    "NOT redacted"
+                }
+            )?;
+        }
         for w in warnings.iter().take(10) {
             writeln!(out, "  warning[{}]: {}", w.code.as_str(), w.message)?;
         }
@@ -50,9 +69,14 @@ pub fn analysis(
     }
     writeln!(
         out,
-        "{} traces, {} spans",
+        "{} traces, {} spans{}",
         set.traces().len(),
-        set.span_count()
+        set.span_count(),
+        match set.notes().annotations.len() {
+            0 => String::new(),
+            1 => ", 1 note".into(),
+            n => format!(", {n} notes"),
+        }
     )?;
     for t in 0..set.traces().len() {
         let ix = TraceIx(t as u32);
@@ -100,9 +124,46 @@ pub fn analysis(
         if !notes.is_empty() {
             writeln!(out, "  warnings: {}", notes.join(", "))?;
         }
+        trace_notes(out, set, &r.trace_id)?;
         trace_analysis(out, &r)?;
         writeln!(out, "  tree (● on the critical path):")?;
         tree(out, set, Some(analysis), None, ix, max_lines, 8)?;
+    }
+    Ok(())
+}
+
+/// The trace's notes (a bundle's), in tour order first: label, span, the text on one line.
+fn trace_notes(out: &mut impl Write, set: &TraceSet, trace_id: &str) -> io::Result<()> {
+    let notes = set.notes();
+    let mut on: Vec<_> = notes
+        .annotations
+        .iter()
+        .filter(|a| a.trace_id == trace_id)
+        .collect();
+    if on.is_empty() {
+        return Ok(());
+    }
+    let tour = notes.tour_notes();
+    on.sort_by_key(|a| tour.iter().position(|t| t.id == a.id).unwrap_or(usize::MAX));
+    writeln!(out, "  notes:")?;
+    for a in on {
+        let step = tour
+            .iter()
+            .position(|t| t.id == a.id)
+            .map(|i| format!("{}. ", i + 1))
+            .unwrap_or_default();
+        let place = match (&a.span_id, a.path.last()) {
+            (Some(id), Some(name)) => format!("{name} (span {id})"),
+            (Some(id), None) => format!("span {id}"),
+            _ => "the trace".to_owned(),
+        };
+        writeln!(
+            out,
+            "    {step}[{}] {}: {}",
+            a.label,
+            one_line(&place, 80),
+            one_line(&a.text, 100)
+        )?;
     }
     Ok(())
 }

@@ -107,6 +107,21 @@ fn a_bundle_is_redacted_by_default_and_keeps_notes_and_tour() {
     let report: Value = serde_json::from_slice(&analyzed.stdout).unwrap();
     assert_eq!(report["files"][0]["format"], "loupe-bundle");
     assert_eq!(report["traces"][0]["span_count"], 4);
+    let text = stdout(&loupe(&["analyze", out_path.to_str().unwrap()]));
+    assert!(
+        text.contains("  bundle \"Leaked key\": 2 tour steps, labels: goal, root-cause; redacted"),
+        "{text}"
+    );
+    assert!(text.contains("1 traces, 4 spans, 2 notes"), "{text}");
+    assert!(text.contains("  notes:\n    1. [root-cause] execute_tool call_api (span e000000000000001): The key went into the tool's arguments. <img src=x onerror=alert(1)> stays text.\n    2. [goal] invoke_agent support (span a000000000000001): Answer the customer.\n"), "{text}");
+    let filtered = stdout(&loupe(&[
+        "tree",
+        "--filter",
+        "note:root-cause",
+        out_path.to_str().unwrap(),
+    ]));
+    assert!(filtered.contains("» execute_tool call_api"), "{filtered}");
+    assert!(!filtered.contains("lookup_customer"), "{filtered}");
     let tree = loupe(&["tree", out_path.to_str().unwrap()]);
     assert!(
         stdout(&tree).contains("execute_tool call_api"),

@@ -12,11 +12,13 @@
 //! | `status:error` / `status:ok` / `status:unset` | with that status |
 //! | `kind:tool` / `kind:model` / `kind:agent` / `kind:<operation>` / `kind:server` … | of that GenAI operation or span kind |
 //! | `finding:loop` / `finding:any` | concerned by a finding of that rule (or any) |
+//! | `note:any` / `note:root-cause` | with a note (of that label) |
 //! | `service:name` | of that service (substring) |
 //! | `>500ms` / `<2s` / `>=1.5s` | longer or shorter than a duration (`ns`, `us`, `ms`, `s`, `m`, `h`) |
 //! | `critical` | on the critical path |
 
 use crate::analysis::genai::Operation;
+use crate::model::notes::Label;
 use crate::model::{SpanIx, SpanKind, StatusCode, TraceSet, Value};
 
 /// A parsed query.
@@ -34,6 +36,7 @@ enum Term {
     Status(StatusCode),
     Op(OpClass),
     Finding(Option<String>),
+    Note(Option<Label>),
     Service(String),
     Longer(u64, bool),
     Shorter(u64, bool),
@@ -83,6 +86,8 @@ pub struct SpanFacts<'a> {
     pub critical: bool,
     /// Kinds of findings that concern it.
     pub findings: &'a [&'static str],
+    /// Labels of the notes on it.
+    pub notes: &'a [Label],
 }
 
 impl Query {
@@ -203,6 +208,17 @@ fn term(t: &str) -> Result<Term, String> {
                     k => Some(k.to_owned()),
                 }));
             }
+            "note" | "notes" => {
+                return Ok(Term::Note(match v_lower.as_str() {
+                    "" | "any" | "*" => None,
+                    l => Some(Label::from_name(l).ok_or_else(|| {
+                        format!(
+                            "`{t}`: expected note:any or note:<label>, a label of {}",
+                            Label::names()
+                        )
+                    })?),
+                }));
+            }
             "service" => return Ok(Term::Service(v_lower)),
             _ => {}
         }
@@ -270,6 +286,8 @@ impl Term {
             Term::Op(OpClass::Kind(k)) => span.rec.kind == *k,
             Term::Finding(None) => !f.findings.is_empty(),
             Term::Finding(Some(k)) => f.findings.iter().any(|x| x == k),
+            Term::Note(None) => !f.notes.is_empty(),
+            Term::Note(Some(l)) => f.notes.contains(l),
             Term::Service(s) => contains_ci(span.service(), s),
             Term::Longer(ns, incl) => {
                 let d = span.duration_ns();
@@ -301,6 +319,47 @@ impl Term {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn note_terms_take_any_or_a_label() {
+        let q = Query::parse("note:any -note:fix notes:first-wrong-decision").expect("parses");
+        assert_eq!(q.terms[0], (false, Term::Note(None)));
+        assert_eq!(q.terms[1], (true, Term::Note(Some(Label::Fix))));
+        assert_eq!(
+            q.terms[2],
+            (false, Term::Note(Some(Label::FirstWrongDecision)))
+        );
+        let e = Query::parse("note:blame").unwrap_err();
+        assert!(
+            e.starts_with(
+                "`note:blame`: expected note:any or note:<label>, a label of goal, context"
+            ),
+            "{e}"
+        );
+        let set = crate::load(
+            "t.json",
+            br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"a000000000000001","name":"n","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#.to_vec(),
+        )
+        .unwrap();
+        fn facts(notes: &[Label]) -> SpanFacts<'_> {
+            SpanFacts {
+                op: Operation::Other,
+                critical: false,
+                findings: &[],
+                notes,
+            }
+        }
+        let q = |text: &str, notes: &[Label]| {
+            Query::parse(text)
+                .unwrap()
+                .matches(&set, SpanIx(0), facts(notes))
+        };
+        assert!(!q("note:any", &[]));
+        assert!(q("note:any", &[Label::Goal]));
+        assert!(q("note:goal", &[Label::Fix, Label::Goal]));
+        assert!(!q("note:fix", &[Label::Goal]));
+        assert!(q("-note:fix", &[Label::Goal]));
+    }
 
     #[test]
     fn parses_every_kind_of_term() {

@@ -459,6 +459,8 @@ pub fn matching(
     query: &Query,
     t: TraceIx,
 ) -> Vec<bool> {
+    let notes = note_labels(set, t);
+    let base = set.traces()[t.0 as usize].spans.start as usize;
     set.traces()[t.0 as usize]
         .spans
         .as_range()
@@ -468,10 +470,33 @@ pub fn matching(
                 op: analysis.steps[i].op,
                 critical: analysis.on_critical_path[i],
                 findings: &kinds,
+                notes: notes.get(i - base).map_or(&[], Vec::as_slice),
             };
             query.matches(set, SpanIx(i as u32), facts)
         })
         .collect()
+}
+
+/// The labels of the notes on each span of trace `t`, indexed from the trace's first span
+/// (empty when the set has no notes).
+pub fn note_labels(set: &TraceSet, t: TraceIx) -> Vec<Vec<crate::notes::Label>> {
+    let notes = &set.notes().annotations;
+    if notes.is_empty() {
+        return Vec::new();
+    }
+    let range = set.traces()[t.0 as usize].spans.as_range();
+    let mut out = vec![Vec::new(); range.len()];
+    let trace_id = crate::notes::trace_id_text(set, t);
+    for a in notes.iter().filter(|a| a.trace_id == trace_id) {
+        if let Some(s) = a
+            .span_id
+            .as_deref()
+            .and_then(|id| crate::notes::find_span(set, t, id))
+        {
+            out[s.0 as usize - range.start].push(a.label);
+        }
+    }
+    out
 }
 
 /// `matched` (as [`matching`] gives it) with the ancestors of every match added: the spans a

@@ -47,7 +47,7 @@ pub fn Help() -> impl IntoView {
                         "Terms must all hold; -term negates. "
                         <code>"word"</code>", "<code>"key=value"</code>", "<code>"key~regex"</code>", "
                         <code>"key=*"</code>", "<code>"status:error"</code>", "<code>"kind:tool"</code>" (model, agent, chat, server…), "
-                        <code>"finding:loop"</code>" (or any), "<code>"service:name"</code>", "
+                        <code>"finding:loop"</code>" (or any), "<code>"note:root-cause"</code>" (or any), "<code>"service:name"</code>", "
                         <code>">500ms"</code>", "<code>"<2s"</code>", "<code>"critical"</code>"."
                     </p>
                 </div>
