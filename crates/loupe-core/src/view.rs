@@ -287,6 +287,14 @@ impl Session {
             .map_or(t.start_unix_ns, |z| set.spans()[z as usize].start_unix_ns);
         let suspect = an.traces[v.trace as usize].first_suspect.map(|(s, _)| s.0);
         let end = (start as usize + count.min(MAX_ROWS) as usize).min(v.rows.len());
+        // The trace's notes (few: a bundle's), matched to rows by span id.
+        let trace_id = crate::notes::trace_id_text(set, TraceIx(v.trace));
+        let notes: Vec<&crate::notes::Annotation> = set
+            .notes()
+            .annotations
+            .iter()
+            .filter(|a| a.trace_id == trace_id && a.span_id.is_some())
+            .collect();
         let rows = v.rows[(start as usize).min(end)..end]
             .iter()
             .map(|&ix| {
@@ -302,9 +310,20 @@ impl Session {
                         (f.kind.to_owned(), f.severity.as_str().to_owned())
                     })
                     .collect();
+                let note_labels = if notes.is_empty() {
+                    Vec::new()
+                } else {
+                    let id = span.span_id();
+                    notes
+                        .iter()
+                        .filter(|a| a.span_id.as_deref() == Some(id.as_str()))
+                        .map(|a| a.label)
+                        .collect()
+                };
                 Row {
                     span: ix,
                     depth: rec.depth,
+                    note_labels,
                     name: span.name().to_owned(),
                     service: span.service().to_owned(),
                     new_service: rec.parent.is_none_or(|p| {
@@ -610,6 +629,8 @@ pub struct Row {
     pub detached: bool,
     /// Its events (at most 24): offset from the view's start in ns, and whether it is an exception.
     pub marks: Vec<(u64, bool)>,
+    /// The labels of the notes on it.
+    pub note_labels: Vec<crate::notes::Label>,
 }
 
 #[cfg(test)]

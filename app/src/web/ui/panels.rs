@@ -207,6 +207,26 @@ fn SpanDetailView(d: SpanReport) -> impl IntoView {
                 <ZoomButton span=d.span/>
             </div>
             {d.notes.iter().map(|n| view! { <p class="notice-inline">{n.clone()}</p> }).collect_view()}
+            {(!d.annotations.is_empty()).then(|| {
+                let notes = d.annotations.clone();
+                view! {
+                    <section class="notes" data-testid="span-notes">
+                        <h3>{format!("Notes ({})", notes.len())}</h3>
+                        {notes.into_iter().map(|n| view! {
+                            <div class="note-card">
+                                <div class="note-head">
+                                    <span class="badge note">{n.label.as_str()}</span>
+                                    {n.step.map(|s| view! { <span class="muted small">{format!(" tour step {s}")}</span> })}
+                                    {n.author.clone().map(|a| view! { <span class="muted small">{format!(" · {a}")}</span> })}
+                                </div>
+                                // Plain text: line breaks kept by CSS, never parsed as HTML.
+                                <p class="note-text">{n.text.clone()}</p>
+                            </div>
+                        }.into_any()).collect_view()}
+                    </section>
+                }
+                .into_any()
+            })}
             {(!d.findings.is_empty()).then(|| {
                 let fs = d.findings.clone();
                 view! {

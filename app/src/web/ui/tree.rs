@@ -377,6 +377,10 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
                 {r.error.then(|| view! { <span class="err-mark" title="Error status">"!"</span> })}
                 {r.detached.then(|| view! { <span class="badge info" title="Its parent is not in the open files">"orphan"</span> })}
                 {r.suspect.then(|| view! { <span class="badge suspect" title="First suspect: start reading here">"⚑"</span> })}
+                {(!r.note_labels.is_empty()).then(|| {
+                    let labels: Vec<&str> = r.note_labels.iter().map(|l| l.as_str()).collect();
+                    view! { <span class="badge note" data-testid="note-mark" title=format!("Notes: {}", labels.join(", "))>{format!("✎ {}", labels[0])}</span> }.into_any()
+                })}
                 {r
                     .findings
                     .iter()

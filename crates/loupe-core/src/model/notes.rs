@@ -203,12 +203,17 @@ impl Notes {
         if !listed.is_empty() {
             return listed;
         }
-        let mut stepped: Vec<&Annotation> = self
+        // Sorted as (step << 32 | index) keys: a sort of u64s, which the viewer's wasm has
+        // already, where a sort of notes would add its own copy of the sort code.
+        let mut keys: Vec<u64> = self
             .annotations
             .iter()
-            .filter(|a| a.step.is_some())
+            .enumerate()
+            .filter_map(|(i, a)| a.step.map(|s| (u64::from(s) << 32) | i as u64))
             .collect();
-        stepped.sort_by_key(|a| a.step);
-        stepped
+        keys.sort_unstable();
+        keys.into_iter()
+            .map(|k| &self.annotations[(k & 0xffff_ffff) as usize])
+            .collect()
     }
 }

@@ -131,6 +131,8 @@ pub struct SpanReport {
     pub notes: Vec<String>,
     /// Dropped attributes, events, links.
     pub dropped: [u32; 3],
+    /// The notes a person put on it (a bundle's), in the order they were added.
+    pub annotations: Vec<crate::notes::Annotation>,
 }
 
 /// The findings that concern each span, built once per analysis.
@@ -343,6 +345,16 @@ impl SpanReport {
             origin,
             notes,
             dropped: rec.dropped,
+            annotations: set
+                .notes()
+                .annotations
+                .iter()
+                .filter(|a| {
+                    a.span_id.as_deref() == Some(span.span_id().as_str())
+                        && a.trace_id == crate::notes::trace_id_text(set, rec.trace)
+                })
+                .cloned()
+                .collect(),
         })
     }
 }
