@@ -220,7 +220,7 @@ fn SpanDetailView(d: SpanReport) -> impl IntoView {
                                     {n.author.clone().map(|a| view! { <span class="muted small">{format!(" · {a}")}</span> })}
                                 </div>
                                 // Plain text: line breaks kept by CSS, never parsed as HTML.
-                                <p class="note-text">{n.text.clone()}</p>
+                                <p class="note-text">{n.text}</p>
                             </div>
                         }.into_any()).collect_view()}
                     </section>
