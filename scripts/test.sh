@@ -17,7 +17,7 @@ export LOUPE_SKIP_LOG="$PWD/$logs/skips.log"
 
 # Floors: the fewest tests each stage may run. Raise them as tests are added; lowering one is a
 # deliberate change that says in its commit which tests went away and why.
-FLOOR_NATIVE=297
+FLOOR_NATIVE=314
 FLOOR_DOC=1
 FLOOR_PEERS=1
 FLOOR_COMPONENT=13
