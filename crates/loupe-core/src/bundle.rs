@@ -2,11 +2,9 @@
 //! (schema `loupe.bundle/1`, described in `docs/bundle.md` with a JSON Schema in
 //! `docs/loupe.bundle-1.schema.json`).
 //!
-//! A bundle is a container, as gzip is: the [`Loader`](crate::Loader) opens it before sniffing
-//! the format of what is inside (one OTLP JSON document under `traces`) and keeps its notes in the
-//! set. The inner document is read in place: the loader is given the bundle's bytes with
-//! everything outside `traces` blanked (newlines kept), so offsets, line and column numbers in
-//! warnings are the bundle file's own.
+//! A bundle is a container, as gzip is: the [`Loader`](crate::Loader) opens it
+//! ([`crate::import::bundle`], which also says how positions in it are kept) before sniffing the
+//! format of what is inside (one OTLP JSON document under `traces`) and keeps its notes in the set.
 //!
 //! [`write`] redacts by default: the set (spans, notes) and the title and description go through
 //! the policy, and the bytes written are read back and scanned again ([`verify`]); a bundle that
