@@ -81,42 +81,4 @@ step = 2
       await app.context.close();
     }
   });
-
-  it('walks the tour forward and back, each step showing its span, and lists the notes', async () => {
-    const app = await openApp(chrome.browser, srv.url);
-    const { page } = app;
-    try {
-      await page.setInputFiles('[data-testid=file-input] >> nth=0', [bundle]);
-      await page.click('[data-testid=tour-start]');
-      await page.waitForSelector('[data-testid=tour-bar]');
-      const step = async (n, name) => {
-        await page.waitForFunction((n) => document.querySelector('[data-testid=tour-step]')?.textContent === `Step ${n} of 2`, n);
-        await page.waitForFunction((name) => document.querySelector('.row.selected .name')?.textContent === name, name);
-      };
-      // Step 1 opens the trace, expands and selects its span; the note is in the bar, as text.
-      await step(1, 'execute_tool search_kb');
-      assert.equal(await page.textContent('[data-testid=tour-text]'), `The agent searched the knowledge base only after three identical lookups.\n${PAYLOAD}`);
-      assert.equal(await page.isDisabled('[data-testid=tour-back]'), true);
-      await shot(page, '31-tour-step');
-      await page.click('[data-testid=tour-next]');
-      await step(2, 'execute_tool lookup_order');
-      assert.equal(await page.textContent('.row.selected'), await page.textContent('.tree-body .row:has-text("execute_tool lookup_order") >> nth=0'));
-      assert.equal(await page.isDisabled('[data-testid=tour-next]'), true);
-      await page.click('[data-testid=tour-back]');
-      await step(1, 'execute_tool search_kb');
-      // The Notes tab lists the trace's notes in tour order; a chip shows its span.
-      await page.click('.tab >> text=Notes');
-      await page.waitForSelector('[data-testid=notes] .note-card');
-      assert.deepEqual(await page.$$eval('[data-testid=notes] .note-card .badge', (els) => els.map((e) => e.textContent)),
-        ['first-wrong-decision', 'decision']);
-      await page.click('[data-testid=tour-end]');
-      assert.equal(await page.$('[data-testid=tour-bar]'), null);
-      assert.equal(await page.$$eval('img, script:not([src])', (e) => e.filter((x) => x.closest('.side-pane')).length), 0);
-      app.assertLocal();
-      assert.deepEqual(app.errors, []);
-      assert.deepEqual(app.dialogs, [], 'no script ran');
-    } finally {
-      await app.context.close();
-    }
-  });
 });

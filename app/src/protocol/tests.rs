@@ -619,7 +619,7 @@ fn the_load_report_and_summary_keep_the_names_pages_read() {
             .as_str()
             .is_some_and(|e| e.starts_with("broken.json"))
     );
-    assert_eq!(keys(&v["summary"]), ["files", "span_count", "tour", "traces"]);
+    assert_eq!(keys(&v["summary"]), ["files", "span_count", "traces"]);
     assert_eq!(
         v["summary"]["span_count"], report.summary.span_count,
         "{}",

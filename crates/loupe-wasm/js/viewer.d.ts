@@ -20,13 +20,7 @@ export interface LoadReport {
   millis: number | null;
 }
 /** The files and traces open (the trace list's rows). */
-export interface SetSummary {
-  span_count: number;
-  traces: { trace_id: string; spans: number; [k: string]: unknown }[];
-  /** The tour through the open bundles' notes (docs/bundle.md), in order. */
-  tour: { note_id: string; trace_id: string; span_id: string | null; label: string; text: string }[];
-  [k: string]: unknown;
-}
+export interface SetSummary { span_count: number; traces: { trace_id: string; spans: number; [k: string]: unknown }[]; [k: string]: unknown }
 export interface SelectDetail { traceId: string; spanId: string }
 export interface ErrorDetail { message: string }
 export interface ViewerEvents { loaded: LoadReport; select: SelectDetail; error: ErrorDetail }

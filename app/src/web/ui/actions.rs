@@ -36,8 +36,6 @@ impl ViewerState {
                 }
                 let traces = report.summary.traces.len();
                 self.summary.set(report.summary.clone());
-                // A new set has its own tour (or none).
-                self.tour.set(None);
                 let mut target = None;
                 if let Some(id) = keep_trace
                     && let Ok((trace, _)) = self.client().locate(id, None).await
@@ -283,16 +281,6 @@ impl ViewerState {
             self.reveal(s).await;
         }
         true
-    }
-
-    /// Goes to step `k` of the tour: its trace and span, shown and selected (the span's panel
-    /// has the note); past either end, nothing happens.
-    pub async fn tour_to(self, k: usize) {
-        let Some(stop) = self.summary.with_untracked(|s| s.tour.get(k).cloned()) else {
-            return;
-        };
-        self.tour.set(Some(k));
-        self.go_to(stop.trace_id, stop.span_id).await;
     }
 
     /// Fetches a trace file by URL (same-origin, or a server that allows this origin by CORS;

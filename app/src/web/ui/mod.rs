@@ -67,7 +67,6 @@ pub fn App(state: ViewerState) -> impl IntoView {
             <start::TopBar/>
             <Notices/>
             <ProgressBar/>
-            <panels::TourBar/>
             {move || {
                 if st.trace.get().is_some() {
                     view! { <tree::TraceView/> }.into_any()

@@ -102,10 +102,6 @@ pub fn SidePanel() -> impl IntoView {
             </button>
         }
     };
-    let has_notes = move || {
-        st.trace_detail
-            .with(|d| d.as_ref().is_some_and(|d| !d.notes.is_empty()))
-    };
     view! {
         <aside class="side-pane">
             <div class="tabs" role="tablist">
@@ -113,7 +109,6 @@ pub fn SidePanel() -> impl IntoView {
                 {tab_btn(Tab::Findings, "Findings")}
                 {tab_btn(Tab::Cost, "Time & cost")}
                 {tab_btn(Tab::Audit, "Audit")}
-                {move || has_notes().then(|| tab_btn(Tab::Notes, "Notes"))}
             </div>
             <div class="panel" data-testid="panel">
                 {move || match st.tab.get() {
@@ -121,83 +116,9 @@ pub fn SidePanel() -> impl IntoView {
                     Tab::Findings => view! { <FindingsPanel/> }.into_any(),
                     Tab::Cost => view! { <CostPanel/> }.into_any(),
                     Tab::Audit => view! { <AuditPanel/> }.into_any(),
-                    Tab::Notes => view! { <NotesPanel/> }.into_any(),
                 }}
             </div>
         </aside>
-    }
-}
-
-/// The tour through the open bundles' notes: "Start tour", then the step's note with Back, Next
-/// and End. Each step shows its span (trace switched, ancestors expanded, scrolled, selected).
-#[component]
-pub fn TourBar() -> impl IntoView {
-    let st = use_viewer();
-    move || {
-        let stops = st.summary.with(|s| s.tour.clone());
-        if stops.is_empty() {
-            return None;
-        }
-        let n = stops.len();
-        Some(match st.tour.get() {
-            None => view! {
-                <div class="tour-bar">
-                    <button class="btn" data-testid="tour-start" on:click=move |_| run(st.tour_to(0))>
-                        {format!("Start tour ({n} steps)")}
-                    </button>
-                </div>
-            }
-            .into_any(),
-            Some(k) => {
-                let stop = stops[k.min(n - 1)].clone();
-                view! {
-                    <div class="tour-bar" data-testid="tour-bar" role="region" aria-label="Tour">
-                        <div class="tour-head">
-                            <span class="small" data-testid="tour-step">{format!("Step {} of {n}", k + 1)}</span>
-                            <span class="badge note">{stop.label.as_str()}</span>
-                            <span class="tour-buttons">
-                                <button class="btn" data-testid="tour-back" disabled={k == 0} on:click=move |_| run(st.tour_to(k.saturating_sub(1)))>"Back"</button>
-                                <button class="btn" data-testid="tour-next" disabled={k + 1 >= n} on:click=move |_| run(st.tour_to(k + 1))>"Next"</button>
-                                <button class="btn" data-testid="tour-end" on:click=move |_| st.tour.set(None)>"End"</button>
-                            </span>
-                        </div>
-                        // Plain text, as everywhere: never parsed as HTML.
-                        <p class="note-text" data-testid="tour-text">{stop.text}</p>
-                    </div>
-                }
-                .into_any()
-            }
-        })
-    }
-}
-
-/// The trace's notes: label, the span they are on (click to show it), text.
-#[component]
-fn NotesPanel() -> impl IntoView {
-    let st = use_viewer();
-    move || {
-        let notes = st
-            .trace_detail
-            .with(|d| d.as_ref().map(|d| d.notes.clone()).unwrap_or_default());
-        view! {
-            <div class="notes" data-testid="notes">
-                {notes.into_iter().map(|p| view! {
-                    <div class="note-card">
-                        <div class="note-head">
-                            <span class="badge note">{p.note.label.as_str()}</span>
-                            " "
-                            {match p.span {
-                                Some(s) => view! { <SpanChip span=s name=p.span_name/> }.into_any(),
-                                None => view! { <span class="muted small">"on the trace"</span> }.into_any(),
-                            }}
-                            {p.note.step.map(|s| view! { <span class="muted small">{format!(" tour step {s}")}</span> })}
-                        </div>
-                        <p class="note-text">{p.note.text}</p>
-                    </div>
-                }.into_any()).collect_view()}
-            </div>
-        }
-        .into_any()
     }
 }
 

@@ -22,8 +22,6 @@ pub enum Tab {
     Cost,
     /// The instrumentation audit.
     Audit,
-    /// Notes on the trace (a bundle's).
-    Notes,
 }
 
 /// A column of the trace list.
@@ -115,8 +113,6 @@ pub struct ViewerState {
     pub hide: RwSignal<bool>,
     /// The right panel's tab.
     pub tab: RwSignal<Tab>,
-    /// The tour step shown (an index into the summary's tour), while touring.
-    pub tour: RwSignal<Option<usize>>,
     /// The trace list's order.
     pub sort: RwSignal<(SortKey, bool)>,
     /// Text the trace list is narrowed to (root name, service or trace id).
@@ -172,7 +168,6 @@ impl ViewerState {
             applied_query: RwSignal::new(String::new()),
             hide: RwSignal::new(false),
             tab: RwSignal::new(Tab::Findings),
-            tour: RwSignal::new(None),
             sort: RwSignal::new((SortKey::Start, false)),
             list_filter: RwSignal::new(String::new()),
             folded: RwSignal::new(Default::default()),

@@ -102,34 +102,6 @@ pub struct SetSummary {
     pub traces: Vec<TraceSummary>,
     /// Spans in all.
     pub span_count: u64,
-    /// The tour through the notes of the bundles open, in order.
-    pub tour: Vec<TourStop>,
-}
-
-/// One step of a tour: a note and where it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TourStop {
-    /// The note's id.
-    pub note_id: String,
-    /// Its trace.
-    pub trace_id: String,
-    /// Its span (`None` for a note on the trace).
-    pub span_id: Option<String>,
-    /// Its label.
-    pub label: crate::notes::Label,
-    /// Its text.
-    pub text: String,
-}
-
-/// A note of a trace with the span it is on, for the trace's Notes panel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlacedNote {
-    /// The note.
-    pub note: crate::notes::Annotation,
-    /// Its span's index, when it is on a span of the trace.
-    pub span: Option<u32>,
-    /// That span's name.
-    pub span_name: String,
 }
 
 impl SetSummary {
@@ -156,23 +128,10 @@ impl SetSummary {
         let traces = (0..set.traces().len())
             .map(|t| TraceSummary::build(set, analysis, TraceIx(t as u32)))
             .collect();
-        let tour = set
-            .notes()
-            .tour_notes()
-            .into_iter()
-            .map(|a| TourStop {
-                note_id: a.id.clone(),
-                trace_id: a.trace_id.clone(),
-                span_id: a.span_id.clone(),
-                label: a.label,
-                text: a.text.clone(),
-            })
-            .collect();
         SetSummary {
             files,
             traces,
             span_count: set.span_count() as u64,
-            tour,
         }
     }
 }
@@ -184,8 +143,6 @@ pub struct TraceDetail {
     pub summary: TraceSummary,
     /// Its report, with span indices ([`TraceReport::build_indexed`]).
     pub report: TraceReport,
-    /// Its notes, tour steps first (in tour order), then the others as added.
-    pub notes: Vec<PlacedNote>,
 }
 
 impl TraceDetail {
@@ -194,7 +151,6 @@ impl TraceDetail {
         TraceDetail {
             summary: TraceSummary::build(set, analysis, t),
             report: TraceReport::build_indexed(set, analysis, t),
-            notes: placed_notes(set, t),
         }
     }
 
@@ -267,46 +223,4 @@ impl FileOutcome {
             )),
         }
     }
-}
-
-/// The notes of trace `t`, tour steps first (in tour order), then the others as added.
-fn placed_notes(set: &TraceSet, t: TraceIx) -> Vec<PlacedNote> {
-    let notes = set.notes();
-    if notes.annotations.is_empty() {
-        return Vec::new();
-    }
-    let trace_id = crate::notes::trace_id_text(set, t);
-    let tour = notes.tour_notes();
-    // Sorted as (tour position << 32 | index) keys, a sort of u64s (see `Notes::tour_notes`):
-    // notes off the tour keep the order they were added in.
-    let mut keys: Vec<u64> = notes
-        .annotations
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.trace_id == trace_id)
-        .map(|(i, a)| {
-            let at = tour
-                .iter()
-                .position(|x| x.id == a.id)
-                .unwrap_or(u32::MAX as usize);
-            ((at.min(u32::MAX as usize) as u64) << 32) | i as u64
-        })
-        .collect();
-    keys.sort_unstable();
-    keys.into_iter()
-        .map(|k| {
-            let a = &notes.annotations[(k & 0xffff_ffff) as usize];
-            let span = a
-                .span_id
-                .as_deref()
-                .and_then(|id| crate::notes::find_span(set, t, id));
-            PlacedNote {
-                note: a.clone(),
-                span: span.map(|s| s.0),
-                span_name: span
-                    .map(|s| set.span(s).name().to_owned())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect()
 }
