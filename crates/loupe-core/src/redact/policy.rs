@@ -136,7 +136,6 @@ impl Policy {
     /// Checks a policy as written and makes it a policy: unknown detectors, actions and rule ids,
     /// and bad patterns, are errors.
     pub fn from_file(file: PolicyFile) -> Result<Policy, PolicyError> {
-        let written = file.clone();
         let mut p = Policy {
             default_action: file
                 .default
@@ -165,7 +164,7 @@ impl Policy {
                 Action::parse(action, &format!("actions.{name}"))?,
             );
         }
-        for r in file.rule {
+        for r in &file.rule {
             if r.id.is_empty()
                 || !r
                     .id
@@ -212,15 +211,17 @@ impl Policy {
                     .transpose()?,
             );
             p.scanner.custom.push(Custom {
-                id: r.id,
+                id: r.id.clone(),
                 pattern,
                 keys: r.keys.iter().map(|k| Glob::new(k)).collect(),
             });
         }
         p.allowlist = file
             .allowlist
+            .as_ref()
             .map(|keys| keys.iter().map(|k| Glob::new(k)).collect());
-        p.file = written;
+        // Kept as written (a bundle records it): moved, not copied.
+        p.file = file;
         Ok(p)
     }
 
