@@ -3,12 +3,11 @@
 //! `--policy` or the default one; the bytes are read back and scanned again before they are
 //! written); `--no-redact` writes the data as it is, and the bundle says so.
 
-use crate::redact::hash_key;
+use crate::redact::{hash_key, load_policy};
 use anyhow::Context;
 use loupe_core::Limits;
 use loupe_core::bundle::{BundleMeta, Redaction, Written, write};
 use loupe_core::notes::file;
-use loupe_core::redact::Policy;
 use std::path::{Path, PathBuf};
 
 /// Arguments shared by `loupe bundle` and `loupe html`.
@@ -46,14 +45,7 @@ fn now() -> String {
 /// bundle, a line on what is in it, and whether every input loaded.
 pub(crate) fn build(args: &BundleArgs, limits: Limits) -> anyhow::Result<(Written, String, bool)> {
     // Problems with the arguments come before anything is loaded.
-    let policy = match &args.policy {
-        None => Policy::default(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            Policy::parse(&text).with_context(|| format!("{}", path.display()))?
-        }
-    };
+    let policy = load_policy(args.policy.as_deref())?;
     let entries = match &args.notes {
         None => None,
         Some(path) => {

@@ -30,6 +30,16 @@ pub struct RedactArgs {
     files: Vec<String>,
 }
 
+/// The policy file given (`--policy`), or the default policy: mask every match.
+pub(crate) fn load_policy(path: Option<&std::path::Path>) -> anyhow::Result<Policy> {
+    let Some(path) = path else {
+        return Ok(Policy::default());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Policy::parse(&text).with_context(|| format!("{}", path.display()))
+}
+
 /// 32 random bytes from the operating system: the key of this export's hashes, never stored.
 pub(crate) fn hash_key() -> anyhow::Result<[u8; 32]> {
     let mut key = [0u8; 32];
@@ -45,14 +55,7 @@ pub fn run(
     limits: loupe_core::Limits,
     stdout: &mut impl Write,
 ) -> anyhow::Result<bool> {
-    let policy = match &args.policy {
-        None => Policy::default(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            Policy::parse(&text).with_context(|| format!("{}", path.display()))?
-        }
-    };
+    let policy = load_policy(args.policy.as_deref())?;
     let to_stdout = args.output.as_os_str() == "-";
     if to_stdout && args.to.is_binary() {
         anyhow::bail!(

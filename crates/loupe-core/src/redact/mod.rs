@@ -248,15 +248,7 @@ struct Edits {
 /// Computes what [`redact`] would do to `set` with `policy` and `key`, without doing it.
 pub fn plan(set: &TraceSet, policy: &Policy, key: &[u8]) -> Plan {
     let scanner = &policy.scanner;
-    let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
-    let mut r = Redactor {
-        policy,
-        mac,
-        counts: BTreeMap::new(),
-        drop: false,
-        items: Vec::new(),
-        site: ScanSite::default(),
-    };
+    let mut r = Redactor::new(policy, key);
     let mut manifest = Manifest {
         schema: MANIFEST_SCHEMA,
         spans: set.spans.len() as u64,
@@ -524,15 +516,7 @@ pub fn redact_text(
     key: &[u8],
     manifest: &mut Manifest,
 ) -> Option<String> {
-    let mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
-    let mut r = Redactor {
-        policy,
-        mac,
-        counts: BTreeMap::new(),
-        drop: false,
-        items: Vec::new(),
-        site: ScanSite::default(),
-    };
+    let mut r = Redactor::new(policy, key);
     let new = policy.scanner.process(text, KeyClass::NONE, &mut r);
     for ((kind, rule, action), count) in r.counts {
         manifest.matches += count;
@@ -625,6 +609,19 @@ struct Redactor<'p> {
     drop: bool,
     items: Vec<Planned>,
     site: ScanSite,
+}
+
+impl<'p> Redactor<'p> {
+    fn new(policy: &'p Policy, key: &[u8]) -> Self {
+        Redactor {
+            policy,
+            mac: <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length"),
+            counts: BTreeMap::new(),
+            drop: false,
+            items: Vec::new(),
+            site: ScanSite::default(),
+        }
+    }
 }
 
 impl Sink for Redactor<'_> {
