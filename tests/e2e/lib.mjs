@@ -44,6 +44,7 @@ export async function serve(dir = DIST) {
     env: { ...process.env, LOUPE_SERVE_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let timer;
   const url = await new Promise((resolve, reject) => {
     let out = '';
     proc.stdout.on('data', (d) => {
@@ -52,8 +53,8 @@ export async function serve(dir = DIST) {
       if (m) resolve(m[0]);
     });
     proc.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
-    setTimeout(() => reject(new Error(`serve.py did not start within ${WAIT_LIMIT_MS / 1000} s`)), WAIT_LIMIT_MS);
-  });
+    timer = setTimeout(() => reject(new Error(`serve.py did not start within ${WAIT_LIMIT_MS / 1000} s`)), WAIT_LIMIT_MS);
+  }).finally(() => clearTimeout(timer)); // a pending timer would keep node (and the test file) alive
   return { url, stop: () => proc.kill() };
 }
 

@@ -180,6 +180,37 @@ test('two viewers from the installed package open, select, announce, unsubscribe
   await context.close();
 });
 
+test('a viewer destroyed while it works stops there: a due refilter, a load and a select in flight end quietly', async () => {
+  const { page, context, errors, assertLocal } = await openHost();
+  await page.evaluate(async () => {
+    window.v = await window.loupeTrace.mountViewer(document.getElementById('a'));
+    await v.openUrl('files/sdk-node-agent.jsonl');
+  });
+  await page.waitForSelector('#a .tree-body .row');
+  const got = await page.evaluate(async () => {
+    // A key in the filter starts its 150 ms debounce; the viewer goes before it is due.
+    const filter = document.querySelector('#a [data-testid=filter]');
+    filter.value = 'tool';
+    filter.dispatchEvent(new Event('input', { bubbles: true }));
+    v.destroy();
+    // A second viewer is destroyed while its load and a select wait on its worker.
+    const w = await window.loupeTrace.mountViewer(document.getElementById('b'));
+    const bytes = new Uint8Array(await (await fetch('files/sdk-python-agent.json')).arrayBuffer());
+    const load = w.open([{ name: 'sdk-python-agent.json', bytes }]);
+    const select = w.select({ traceId: 'ffffffffffffffffffffffffffffffff' });
+    w.destroy();
+    const hung = (what) => new Promise((r) => setTimeout(() => r(`${what} still pending after 5 s`), 5000));
+    const out = { load: await Promise.race([load, hung('open')]), select: await Promise.race([select, hung('select')]) };
+    // Past the debounce: nothing the viewers started may run now.
+    await new Promise((r) => setTimeout(r, 400));
+    return { ...out, a: document.getElementById('a').children.length, b: document.getElementById('b').children.length };
+  });
+  assert.deepEqual(got, { load: null, select: false, a: 0, b: 0 });
+  assertLocal();
+  assert.deepEqual(errors, [], 'no page errors (a disposed signal read panics as `unreachable`)');
+  await context.close();
+});
+
 test('analyze in the browser gives the document Node gives, and a trace full of script payloads stays inert', async () => {
   const { page, context, errors, dialogs, assertLocal } = await openHost();
   const doc = await page.evaluate(async () => {

@@ -70,9 +70,11 @@ pub fn mount(el: HtmlElement, options: &JsValue) -> LoupeApp {
 }
 
 fn report_promise(state: ViewerState, inputs: Array) -> Promise {
+    let load = state.while_alive(async move { state.open(inputs).await });
     wasm_bindgen_futures::future_to_promise(async move {
-        let report = state.open(inputs).await;
-        Ok(report
+        Ok(load
+            .await
+            .flatten()
             .as_ref()
             .map_or(JsValue::NULL, ViewerState::load_detail))
     })
@@ -106,9 +108,11 @@ impl LoupeApp {
     /// when the fetch failed; the `error` event and the viewer say why).
     pub fn open_url(&self, url: String) -> Promise {
         let state = self.state;
+        let load = state.while_alive(async move { state.open_url(url).await });
         wasm_bindgen_futures::future_to_promise(async move {
-            let report = state.open_url(url).await;
-            Ok(report
+            Ok(load
+                .await
+                .flatten()
                 .as_ref()
                 .map_or(JsValue::NULL, ViewerState::load_detail))
         })
@@ -118,11 +122,13 @@ impl LoupeApp {
     /// may be empty). Resolves with whether the trace is open.
     pub fn select(&self, trace_id: String, span_id: Option<String>) -> Promise {
         let state = self.state;
-        wasm_bindgen_futures::future_to_promise(async move {
-            let found = state
+        let found = state.while_alive(async move {
+            state
                 .go_to(trace_id, span_id.filter(|s| !s.is_empty()))
-                .await;
-            Ok(JsValue::from_bool(found))
+                .await
+        });
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(JsValue::from_bool(found.await.unwrap_or(false)))
         })
     }
 
@@ -145,9 +151,10 @@ impl LoupeApp {
             .unwrap_or(JsValue::NULL)
     }
 
-    /// Removes the viewer and stops its worker.
+    /// Removes the viewer and stops its worker. A load or request in flight resolves with
+    /// `null` (`false` for `select`); nothing the viewer started runs on after this.
     pub fn unmount(mut self) {
-        self.state.client.with_value(|c| c.close());
+        self.state.close();
         self.handle.take();
         self.owner.cleanup();
     }

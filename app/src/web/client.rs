@@ -121,6 +121,8 @@ struct Inner {
     /// Whether the current worker has sent anything: one that dies before that could not start
     /// (its module failed to load), and starting another would fail the same way, in a loop.
     started: Cell<bool>,
+    /// Closed for good ([`Client::close`]): every request is answered with an error at once.
+    closed: Cell<bool>,
 }
 
 impl Client {
@@ -140,6 +142,7 @@ impl Client {
                 progress: Rc::new(progress),
                 generation: Cell::new(0),
                 started: Cell::new(false),
+                closed: Cell::new(false),
             }),
         };
         client.spawn();
@@ -277,6 +280,9 @@ impl Client {
     }
 
     async fn send(&self, req: Request, inputs: Option<Array>) -> Answer {
+        if self.inner.closed.get() {
+            return (closed(), None);
+        }
         let worker = self.inner.worker.borrow().clone();
         let Some(worker) = worker else {
             // On this thread: the same messages, through the same encoding.
@@ -513,14 +519,23 @@ impl Client {
         }
     }
 
-    /// Terminates the worker for good.
+    /// Terminates the worker for good. What was pending is answered with an error (so the
+    /// tasks awaiting it end instead of waiting forever), and so is every later request.
     pub fn close(&self) {
-        if let Some(w) = self.inner.worker.borrow_mut().take() {
-            w.terminate();
-        }
-        self.inner.generation.set(self.inner.generation.get() + 1);
+        self.inner.closed.set(true);
+        let Stopped { pending, .. } = self.stop_worker();
         self.inner.on_message.borrow_mut().take();
         self.inner.on_error.borrow_mut().take();
+        for p in pending {
+            p.answer(closed(), None);
+        }
+    }
+}
+
+/// The answer of a closed engine.
+fn closed() -> Response {
+    Response::Error {
+        message: "the viewer was closed".to_owned(),
     }
 }
 

@@ -7,7 +7,6 @@ use super::state::{OVERSCAN, Tab, ViewerState};
 use crate::protocol::*;
 use js_sys::Array;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 impl ViewerState {
@@ -410,9 +409,4 @@ async fn fetch_file(url: &str) -> Result<web_sys::File, String> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let name = path.rsplit('/').find(|p| !p.is_empty()).unwrap_or(url);
     web_sys::File::new_with_blob_sequence(&Array::of1(&blob), name).map_err(|e| describe(&e))
-}
-
-/// Runs an action in the background.
-pub fn run(f: impl Future<Output = ()> + 'static) {
-    spawn_local(f);
 }

@@ -1,6 +1,5 @@
 //! Keyboard shortcuts on the whole page (the list's, the trace page's, and Esc and ? everywhere).
 
-use super::actions::run;
 use super::state::{Tab, ViewerState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -55,7 +54,7 @@ pub fn on_key(st: ViewerState, ev: &web_sys::KeyboardEvent) {
             st.tab.set(Tab::Findings);
         } else if st.trace.get_untracked().is_some() && st.view.with_untracked(|v| v.zoom.is_some())
         {
-            run(st.zoom(None));
+            st.run(st.zoom(None));
         } else if st.trace.get_untracked().is_some() {
             st.close_trace();
         }
@@ -63,7 +62,7 @@ pub fn on_key(st: ViewerState, ev: &web_sys::KeyboardEvent) {
     }
     if in_field {
         if key == "Enter" && st.trace.get_untracked().is_some() {
-            run(st.next_match(ev.shift_key()));
+            st.run(st.next_match(ev.shift_key()));
         }
         return;
     }
@@ -98,11 +97,11 @@ pub fn on_key(st: ViewerState, ev: &web_sys::KeyboardEvent) {
             true
         }
         "j" | "ArrowDown" => {
-            run(st.select_row(row.map_or(0, |r| r + 1)));
+            st.run(st.select_row(row.map_or(0, |r| r + 1)));
             true
         }
         "k" | "ArrowUp" => {
-            run(st.select_row(row.map_or(0, |r| r.saturating_sub(1))));
+            st.run(st.select_row(row.map_or(0, |r| r.saturating_sub(1))));
             true
         }
         "Enter" | "ArrowLeft" | "ArrowRight" | " " => {
@@ -120,30 +119,30 @@ pub fn on_key(st: ViewerState, ev: &web_sys::KeyboardEvent) {
                         _ => has_kids,
                     };
                     if want {
-                        run(st.toggle(span));
+                        st.run(st.toggle(span));
                     }
                 }
             }
             true
         }
         "n" => {
-            run(st.next_match(false));
+            st.run(st.next_match(false));
             true
         }
         "N" => {
-            run(st.next_match(true));
+            st.run(st.next_match(true));
             true
         }
         "c" => {
             st.critical_only.update(|c| *c = !*c);
-            run(st.refresh_view());
+            st.run(st.refresh_view());
             true
         }
         "z" => {
             let zoom = st.view.with_untracked(|v| v.zoom);
             match st.selected.get_untracked() {
-                Some(s) if zoom != Some(s) => run(st.zoom(Some(s))),
-                _ if zoom.is_some() => run(st.zoom(None)),
+                Some(s) if zoom != Some(s) => st.run(st.zoom(Some(s))),
+                _ if zoom.is_some() => st.run(st.zoom(None)),
                 _ => {}
             }
             true
@@ -153,7 +152,7 @@ pub fn on_key(st: ViewerState, ev: &web_sys::KeyboardEvent) {
                 d.as_ref()
                     .and_then(|d| d.report.first_suspect.as_ref()?.span)
             }) {
-                run(st.reveal(s));
+                st.run(st.reveal(s));
             }
             true
         }

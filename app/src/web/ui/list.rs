@@ -1,7 +1,6 @@
 //! The trace list: one row per trace, sortable by every column; traces of one conversation or
 //! session are grouped under a header with their totals, which folds them away.
 
-use super::actions::run;
 use super::fmt;
 use super::state::{SortKey, use_viewer};
 use crate::protocol::TraceSummary;
@@ -142,10 +141,10 @@ fn TraceRow(t: TraceSummary, #[prop(optional)] member: bool) -> impl IntoView {
             class="trace-row"
             class:member=member
             tabindex="0"
-            on:click=move |_| run(st.select_trace(ix))
+            on:click=move |_| st.run(st.select_trace(ix))
             on:keydown=move |ev: web_sys::KeyboardEvent| {
                 if ev.key() == "Enter" {
-                    run(st.select_trace(ix));
+                    st.run(st.select_trace(ix));
                 }
             }
         >

@@ -19,7 +19,6 @@ mod state;
 mod tree;
 
 use crate::protocol::Stage;
-use actions::run;
 use leptos::prelude::*;
 use state::use_viewer;
 
@@ -58,7 +57,7 @@ pub fn App(state: ViewerState) -> impl IntoView {
                 st.dragging.set(false);
                 if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
                     let arr = start::file_list(&files);
-                    run(async move {
+                    st.run(async move {
                         st.open(arr).await;
                     });
                 }

@@ -1,7 +1,6 @@
 //! The side panel: the selected span (attributes by group, events, links, the model call's
 //! transcript), the trace's findings, time and cost, and the instrumentation audit.
 
-use super::actions::run;
 use super::fmt;
 use super::state::{Tab, use_viewer};
 use crate::protocol::*;
@@ -71,7 +70,7 @@ fn KvTable(attrs: Vec<Kv>) -> impl IntoView {
 fn SpanChip(span: u32, name: String) -> impl IntoView {
     let st = use_viewer();
     view! {
-        <button class="span-chip" title="Show this span" on:click=move |_| run(st.reveal(span))>
+        <button class="span-chip" title="Show this span" on:click=move |_| st.run(st.reveal(span))>
             {name}
         </button>
     }
@@ -142,7 +141,7 @@ fn ZoomButton(span: u32) -> impl IntoView {
             class="btn zoom-btn"
             data-testid="zoom"
             title="Show only this span and what is below it, on its own time scale (z)"
-            on:click=move |_| run(st.zoom(if zoomed() { None } else { Some(span) }))
+            on:click=move |_| st.run(st.zoom(if zoomed() { None } else { Some(span) }))
         >
             {move || if zoomed() { "⤢ Whole trace" } else { "⤡ Zoom to subtree" }}
         </button>

@@ -7,7 +7,6 @@
 //!
 //! Trace text is only ever set as text nodes.
 
-use super::actions::run;
 use super::state::{ViewerState, use_viewer};
 use crate::protocol::{
     CustomRule, Format, RedactGroup, RedactItem, RedactPreview, RedactSettings, RedactedFile,
@@ -198,7 +197,7 @@ fn RedactDialog() -> impl IntoView {
     Effect::new(move |_| {
         r.settings.track();
         st.summary.track();
-        run(r.refresh(st));
+        st.run(r.refresh(st));
     });
     let close = move || st.redact.set(false);
     view! {
@@ -432,7 +431,7 @@ fn Settings(r: Redaction) -> impl IntoView {
                     class="btn primary"
                     data-testid="redact-export"
                     disabled=move || r.busy.get() || r.error.with(Option::is_some)
-                    on:click=move |_| run(r.export(st))
+                    on:click=move |_| st.run(r.export(st))
                 >
                     "Download redacted file"
                 </button>
@@ -601,7 +600,7 @@ fn Item(i: RedactItem) -> impl IntoView {
                                 title="Show this span"
                                 on:click=move |_| {
                                     st.redact.set(false);
-                                    run(st.reveal(s));
+                                    st.run(st.reveal(s));
                                 }
                             >
                                 {i.span_name.clone()}

@@ -1,6 +1,5 @@
 //! The top bar, the start page (drop, pick, paste, sample) and the paste dialog.
 
-use super::actions::run;
 use super::state::{ViewerState, use_viewer};
 use js_sys::Array;
 use leptos::html;
@@ -33,7 +32,7 @@ pub fn on_paste(st: ViewerState, ev: &web_sys::ClipboardEvent) {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         ev.prevent_default();
-        run(st.open_text(text));
+        st.run(st.open_text(text));
     }
 }
 
@@ -56,7 +55,7 @@ fn OpenButton(#[prop(optional)] primary: bool) -> impl IntoView {
                     if let Some(files) = el.files() {
                         let arr = file_list(&files);
                         el.set_value("");
-                        run(async move {
+                        st.run(async move {
                             st.open(arr).await;
                         });
                     }
@@ -163,7 +162,7 @@ pub fn StartPage() -> impl IntoView {
                                 <button
                                     class="btn"
                                     data-testid="sample"
-                                    on:click=move |_| run(st.open_samples())
+                                    on:click=move |_| st.run(st.open_samples())
                                 >
                                     "Try a sample"
                                 </button>
@@ -197,7 +196,7 @@ pub fn PasteDialog() -> impl IntoView {
             let text = a.value();
             a.set_value("");
             st.paste.set(false);
-            run(st.open_text(text));
+            st.run(st.open_text(text));
         }
     };
     Effect::new(move |_| {

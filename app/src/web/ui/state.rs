@@ -4,6 +4,10 @@
 use super::super::client::Client;
 use crate::protocol::*;
 use leptos::prelude::*;
+use std::cell::Cell;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
 use wasm_bindgen::JsValue;
 
 /// Height of one tree row in pixels (the virtual list depends on it).
@@ -138,6 +142,28 @@ pub struct ViewerState {
     /// a `select` by selecting the same span does not start a loop.
     announced: StoredValue<Option<(String, String)>>,
     next_notice: StoredValue<u32>,
+    /// Cleared when the viewer is unmounted: its tasks are polled no further (see
+    /// [`ViewerState::run`]).
+    alive: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+}
+
+/// A task of a viewer: runs `task` until it completes or the viewer is unmounted, and is not
+/// polled after that (everything it would touch is gone).
+struct WhileAlive<F> {
+    alive: Rc<Cell<bool>>,
+    task: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for WhileAlive<F> {
+    /// `None`: the viewer was unmounted first.
+    type Output = Option<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if !self.alive.get() {
+            return Poll::Ready(None);
+        }
+        self.task.as_mut().poll(cx).map(Some)
+    }
 }
 
 impl ViewerState {
@@ -180,6 +206,45 @@ impl ViewerState {
             listener: StoredValue::new_local(None),
             announced: StoredValue::new(None),
             next_notice: StoredValue::new(1),
+            alive: StoredValue::new_local(Rc::new(Cell::new(true))),
+        }
+    }
+
+    /// `task`, ended early if the viewer is unmounted while it waits: `None` then. Whatever
+    /// awaits the engine, a fetch or a timer and then touches the viewer's signals goes through
+    /// here, so nothing touches them once they are disposed. A viewer already unmounted gives
+    /// `None` without starting `task`.
+    pub fn while_alive<F: Future + 'static>(
+        &self,
+        task: F,
+    ) -> impl Future<Output = Option<F::Output>> + 'static {
+        let alive = self
+            .alive
+            .try_with_value(Rc::clone)
+            .unwrap_or_else(|| Rc::new(Cell::new(false)));
+        WhileAlive {
+            alive,
+            task: Box::pin(task),
+        }
+    }
+
+    /// Runs an action in the background, while the viewer is mounted.
+    pub fn run(&self, task: impl Future<Output = ()> + 'static) {
+        let task = self.while_alive(task);
+        leptos::task::spawn_local(async move {
+            // `None`: dropped unfinished, the viewer went away.
+            let _ = task.await;
+        });
+    }
+
+    /// Ends the viewer's tasks and stops its engine (unmounting; the signals go next).
+    pub fn close(&self) {
+        if let Some(alive) = self.alive.try_with_value(Rc::clone) {
+            alive.set(false);
+        }
+        self.listener.set_value(None);
+        if let Some(c) = self.client.try_get_value() {
+            c.close();
         }
     }
 

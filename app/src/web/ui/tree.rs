@@ -1,7 +1,6 @@
 //! The trace page: the span tree and its waterfall side by side in one virtual list (only the rows
 //! in view are in the DOM), under the filter bar (`filter.rs`).
 
-use super::actions::run;
 use super::export::export_trace;
 use super::filter::FilterBar;
 use super::state::{ROW_H, use_viewer};
@@ -77,7 +76,7 @@ pub fn TraceView() -> impl IntoView {
                                 <button
                                     class="btn suspect-btn"
                                     title="Jump to the earliest span with a warning or worse (f)"
-                                    on:click=move |_| run(st.reveal(s))
+                                    on:click=move |_| st.run(st.reveal(s))
                                 >
                                     "⚑ First suspect"
                                 </button>
@@ -106,14 +105,14 @@ fn ZoomCrumbs() -> impl IntoView {
         let above = above.to_vec();
         Some(view! {
             <nav class="zoom-crumbs" aria-label="Zoomed to a subtree" data-testid="zoom-crumbs">
-                <button class="btn" title="Back to the whole trace (Esc)" on:click=move |_| run(st.zoom(None))>
+                <button class="btn" title="Back to the whole trace (Esc)" on:click=move |_| st.run(st.zoom(None))>
                     "⤢ Whole trace"
                 </button>
                 {above
                     .into_iter()
                     .map(|(span, name)| view! {
                         <span class="crumb-sep" aria-hidden="true">"›"</span>
-                        <button class="link-btn crumb" title="Zoom out to this span" on:click=move |_| run(st.zoom(Some(span)))>
+                        <button class="link-btn crumb" title="Zoom out to this span" on:click=move |_| st.run(st.zoom(Some(span)))>
                             {name}
                         </button>
                     })
@@ -206,7 +205,7 @@ fn SpanTree() -> impl IntoView {
     // Fetch rows when the viewport moves past what was fetched (view changes fetch their own).
     Effect::new(move |_| {
         let _ = st.viewport.get();
-        run(st.fetch_rows());
+        st.run(st.fetch_rows());
     });
     // Scroll a requested row into view.
     Effect::new(move |_| {
@@ -313,7 +312,7 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
                 title=if collapsed { format!("Expand ({} below)", r.descendants) } else { "Collapse".to_owned() }
                 on:click=move |ev| {
                     ev.stop_propagation();
-                    run(st.toggle(span));
+                    st.run(st.toggle(span));
                 }
             >
                 {if collapsed { "▸" } else { "▾" }}
@@ -364,7 +363,7 @@ fn SpanRow(row: u32, r: Row) -> impl IntoView {
             data-span=span.to_string()
             data-critical=r.critical.to_string()
             title=title
-            on:click=move |_| run(st.select(span, Some(row)))
+            on:click=move |_| st.run(st.select(span, Some(row)))
         >
             <div class="cell-tree" style:padding-left=format!("{}px", 6 + r.depth.min(40) * 14)>
                 <span class="twisty-slot">{toggle}</span>
